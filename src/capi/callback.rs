@@ -1,0 +1,60 @@
+//! Callbacks that run in normal context: `sigx_on` and `sigx_dispatch`.
+
+use super::{boundary, boundary_status};
+use crate::error::{Signal, Timeout};
+use crate::record::sigx_info;
+use crate::registry::{self, Callback};
+use std::os::raw::{c_int, c_void};
+
+/// A function sigx calls for a delivered signal, from `sigx_dispatch`.
+///
+/// `info` points at the record (valid only during the call); `user` is the
+/// pointer given to `sigx_on`. It runs in normal context, so it may print,
+/// allocate, lock and call sigx.
+pub type sigx_callback = Option<unsafe extern "C" fn(info: *const sigx_info, user: *mut c_void)>;
+
+/// Register `cb` for `signo`, installing the signal with flags 0 if sigx does
+/// not catch it yet (an existing install keeps its flags).
+///
+/// `cb == NULL` removes the callback and changes nothing else (the signal
+/// stays installed; removing a callback that is not there is SIGX_OK). A new
+/// `cb` replaces the old one. Once this returns, the old callback never
+/// starts again: if another thread is running it in `sigx_dispatch`, this
+/// call waits until it returns. A callback may call `sigx_on` and
+/// `sigx_uninstall` for its own signal. `user` is passed back unchanged.
+///
+/// Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
+/// SIGX_ERR_SYSTEM as for `sigx_install`.
+///
+/// Thread-safe. Not async-signal-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn sigx_on(signo: c_int, cb: sigx_callback, user: *mut c_void) -> c_int {
+    boundary_status(|| {
+        let sig = Signal::catchable(signo)?;
+        registry::on(sig, cb.map(|func| Callback { func, user }))
+    })
+}
+
+/// Wait (like `sigx_wait`) until at least one record of a signal with a
+/// callback is queued, then run the callbacks for every such record queued at
+/// that moment, oldest first, in the calling thread. Records arriving while
+/// the callbacks run are left for the next call.
+///
+/// Callbacks run one at a time, even when several threads dispatch. A record
+/// whose callback was removed before it could run is consumed without a
+/// call.
+///
+/// Returns how many callbacks ran (> 0, or 0 if every record found had lost
+/// its callback meanwhile); SIGX_ERR_ARGUMENT for a timeout below -1;
+/// SIGX_ERR_TIMEOUT if none arrived in time; SIGX_ERR_NOT_INSTALLED if no
+/// callback is registered.
+///
+/// Thread-safe. Not async-signal-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn sigx_dispatch(timeout_ms: i64) -> c_int {
+    boundary(|| {
+        let timeout = Timeout::from_ms(timeout_ms)?;
+        let ran = registry::dispatch(timeout)?;
+        Ok(ran.min(c_int::MAX as u32) as c_int)
+    })
+}

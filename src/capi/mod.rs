@@ -1,0 +1,64 @@
+//! The C ABI: every `extern "C"` function of sigx lives below this module.
+//!
+//! Each exported body runs inside [`boundary`], which turns the core's
+//! `Result` into a status code and stops a panic (which the code is written
+//! never to raise) from unwinding into C. The bodies only check and convert
+//! arguments, call one core function, and write out-parameters on success.
+#![allow(non_camel_case_types)]
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+pub mod alarm;
+pub mod callback;
+pub mod install;
+pub mod lookup;
+pub mod mask;
+pub mod send;
+pub mod status;
+pub mod wait;
+
+use crate::error::Error;
+use status::sigx_status;
+use std::os::raw::c_int;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Run `f`, returning its value as a C `int`, or the status of its error.
+/// For `Error::System`, `errno` is set just before returning.
+pub(crate) fn boundary(f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => status::fail(e),
+        Err(_) => sigx_status::SIGX_ERR_INTERNAL as c_int,
+    }
+}
+
+/// [`boundary`] for functions that return only a status.
+pub(crate) fn boundary_status(f: impl FnOnce() -> Result<(), Error>) -> c_int {
+    boundary(|| f().map(|()| sigx_status::SIGX_OK as c_int))
+}
+
+/// A required out-pointer: NULL is an argument error.
+pub(crate) fn out_ptr<T>(p: *mut T) -> Result<OutPtr<T>, Error> {
+    if p.is_null() {
+        Err(Error::Argument)
+    } else {
+        Ok(OutPtr(p))
+    }
+}
+
+/// An optional out-pointer: NULL means "not wanted".
+pub(crate) fn opt_out_ptr<T>(p: *mut T) -> Option<OutPtr<T>> {
+    (!p.is_null()).then_some(OutPtr(p))
+}
+
+/// A non-NULL pointer from C to write one `T` through.
+pub(crate) struct OutPtr<T>(*mut T);
+
+impl<T> OutPtr<T> {
+    /// Write the value (the only way an out-parameter is ever written).
+    pub(crate) fn write(self, value: T) {
+        // SAFETY: non-NULL was checked at construction; the C contract says
+        // an out-pointer points at writable memory for one `T`. An
+        // unaligned pointer from C is tolerated.
+        unsafe { self.0.write_unaligned(value) }
+    }
+}

@@ -1,0 +1,77 @@
+//! Taking records: `sigx_wait`, `sigx_fd` and the figures.
+
+use super::{boundary, boundary_status, out_ptr};
+use crate::error::{Error, Signal, Timeout};
+use crate::record::{sigx_info, sigx_stats};
+use crate::{pending, registry};
+use std::os::raw::c_int;
+
+/// Take the oldest queued record whose signal is in `mask` into `*out`.
+///
+/// Waits up to `timeout_ms` milliseconds (-1: forever, 0: poll). Records of
+/// signals outside `mask` stay queued for other waiters. For one consumer,
+/// records come out in `seq` order. Any number of threads may wait at once;
+/// each record goes to exactly one of them. Other signals do not end the wait
+/// early (no EINTR). `*out` is written only on SIGX_OK; its `dropped` field
+/// counts deliveries of that signal lost to a full queue before it.
+///
+/// Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
+/// timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
+/// SIGX_ERR_NOT_INSTALLED when no signal in `mask` is installed and none has
+/// records queued (also if that becomes true while waiting), so that a wait
+/// cannot hang forever by mistake.
+///
+/// Thread-safe. Not async-signal-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn sigx_wait(mask: u64, out: *mut sigx_info, timeout_ms: i64) -> c_int {
+    boundary_status(|| {
+        let out = out_ptr(out)?;
+        if mask == 0 {
+            return Err(Error::Argument);
+        }
+        let timeout = Timeout::from_ms(timeout_ms)?;
+        out.write(pending::wait(|| mask, timeout)?);
+        Ok(())
+    })
+}
+
+/// A file descriptor that polls readable whenever at least one record is
+/// queued, for `poll`, `epoll`, `select` and event loops (asyncio, libuv).
+///
+/// After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
+/// SIGX_ERR_TIMEOUT. While a record is queued the descriptor stays readable;
+/// after a drain that found nothing it stops being readable unless a new
+/// record arrived. The descriptor is an eventfd created on first call
+/// (close-on-exec); every call returns the same one. Do not read or close it.
+/// In a forked child it is replaced by one of the child's own.
+///
+/// Returns the descriptor (>= 0), or SIGX_ERR_SYSTEM (errno set).
+///
+/// Thread-safe. Not async-signal-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn sigx_fd() -> c_int {
+    boundary(registry::event_fd)
+}
+
+/// Delivery figures for `signo`, or summed over all signals for 0 (with the
+/// largest `high_water` of any signal).
+///
+/// A valid signal sigx never caught, SIGKILL and SIGSTOP included, has all
+/// figures zero. `*out` is written only on SIGX_OK.
+///
+/// Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL; SIGX_ERR_SIGNAL if
+/// `signo` is not 0 and not valid (32 and 33 included).
+///
+/// Thread-safe. Not async-signal-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn sigx_stats_get(signo: c_int, out: *mut sigx_stats) -> c_int {
+    boundary_status(|| {
+        let out = out_ptr(out)?;
+        let which = match signo {
+            0 => None,
+            s => Some(Signal::valid(s)?.get()),
+        };
+        out.write(pending::stats(which));
+        Ok(())
+    })
+}

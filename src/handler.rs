@@ -1,0 +1,210 @@
+//! The signal zone: the only code that runs inside a signal handler, and the
+//! static table it shares with the rest of sigx.
+//!
+//! Allowed here: loads, stores and read-modify-writes of atomics; pushing into
+//! a pre-allocated [`Ring`] (atomics plus one copy into a claimed slot);
+//! `clock_gettime`, `futex` wake and `write` to the eventfd (through
+//! [`wake::notify`]); reading and restoring `errno`; calling the previous
+//! handler when chaining.
+//!
+//! Not allowed: allocation, locks, formatting, panics (no indexing without a
+//! prior check, no `unwrap`), lazy statics or thread-local initialisation,
+//! std I/O. Everything the handler touches is a `static` with a constant
+//! initialiser, or a ring that was published before the handler was
+//! installed and is never freed.
+//!
+//! sigx installs the handler with a full `sa_mask`, so it never interrupts
+//! itself on one thread; handlers on different threads do run at once, which
+//! is why the rings are multi-producer.
+
+use crate::queue::Ring;
+use crate::record::sigx_info;
+use crate::{os, wake};
+use std::os::raw::{c_int, c_void};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+/// The ring type every signal uses.
+pub type InfoRing = Ring<sigx_info>;
+
+/// Per-signal state shared between the handler and normal context.
+pub struct Slot {
+    /// The signal's ring; null until first installed. Once non-null it is
+    /// never freed (a replaced ring is retired, not dropped).
+    pub ring: AtomicPtr<InfoRing>,
+    /// Deliveries the handler saw.
+    pub delivered: AtomicU64,
+    /// Of those, lost to a full ring.
+    pub dropped: AtomicU64,
+    /// Drops not yet reported in a returned record's `dropped`.
+    pub unreported: AtomicU64,
+    /// Most records queued at once.
+    pub high_water: AtomicU64,
+    /// The sigx flags the signal was installed with (`Flags` bits).
+    pub flags: AtomicU32,
+    /// The handler to chain to (`sa_sigaction` of the saved disposition), or
+    /// 0 when there is none to call (SIG_DFL, SIG_IGN or not saved).
+    pub chain_to: AtomicUsize,
+    /// Whether `chain_to` takes three arguments (`SA_SIGINFO`).
+    pub chain_siginfo: AtomicBool,
+}
+
+impl Slot {
+    const fn new() -> Self {
+        Self {
+            ring: AtomicPtr::new(ptr::null_mut()),
+            delivered: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            unreported: AtomicU64::new(0),
+            high_water: AtomicU64::new(0),
+            flags: AtomicU32::new(0),
+            chain_to: AtomicUsize::new(0),
+            chain_siginfo: AtomicBool::new(false),
+        }
+    }
+
+    /// The ring, if one was published.
+    pub fn ring(&self) -> Option<&'static InfoRing> {
+        // Acquire: pairs with the release in `publish_ring`, so the ring's
+        // contents are initialised before we use it.
+        let p = self.ring.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer came from `Box::leak` in `publish_ring`
+        // and is never freed, so it is valid for 'static.
+        unsafe { p.as_ref() }
+    }
+
+    /// Publish a ring (normal context, registry lock held). The previous one,
+    /// if any, stays allocated: a handler or waiter may still be reading it.
+    pub fn publish_ring(&self, ring: &'static InfoRing) {
+        // Release: the ring is fully built before anyone can load it.
+        self.ring
+            .store(ring as *const InfoRing as *mut InfoRing, Ordering::Release);
+    }
+}
+
+/// One slot per signal number; index 0 is unused.
+pub static SLOTS: [Slot; 65] = [const { Slot::new() }; 65];
+
+/// The last `seq` handed out. Not reset by fork: a child carries on.
+pub static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// Bit `signo - 1` is set while sigx's handler is the signal's disposition.
+/// The handler clears a `SIGX_ONESHOT` signal's bit (the kernel has reset it).
+pub static CAUGHT: AtomicU64 = AtomicU64::new(0);
+
+/// Bit `signo - 1` is set once the signal has a ring, so consumers scan only
+/// signals that can hold records.
+pub static HAS_RING: AtomicU64 = AtomicU64::new(0);
+
+/// `Flags::ONESHOT` and `Flags::CHAIN`, repeated here so that this module does
+/// not depend on the argument types.
+const ONESHOT: u32 = 2;
+const CHAIN: u32 = 4;
+
+/// Restores `errno` when dropped, on every path out of the handler.
+struct ErrnoGuard(c_int);
+
+impl ErrnoGuard {
+    fn save() -> Self {
+        Self(os::errno())
+    }
+}
+
+impl Drop for ErrnoGuard {
+    fn drop(&mut self) {
+        os::set_errno(self.0);
+    }
+}
+
+/// Fill a record from what the kernel passed. `info` may be NULL (a foreign
+/// caller chaining to us without SA_SIGINFO); the fields are then zero.
+fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
+    let mut rec = sigx_info {
+        signo,
+        seq,
+        time_ns: os::monotonic_ns(),
+        ..sigx_info::default()
+    };
+    // SAFETY: the kernel passes a valid siginfo_t with SA_SIGINFO; NULL is
+    // handled by `as_ref`.
+    let Some(si) = (unsafe { info.as_ref() }) else {
+        return rec;
+    };
+    rec.code = si.si_code;
+    // SAFETY: each union member is read only for the si_code values whose
+    // kernel layout carries it (see sigaction(2)).
+    unsafe {
+        if signo == libc::SIGCHLD && si.si_code > 0 {
+            rec.pid = si.si_pid();
+            rec.uid = si.si_uid();
+            rec.status = si.si_status();
+        } else if matches!(si.si_code, libc::SI_USER | libc::SI_TKILL | libc::SI_QUEUE) {
+            rec.pid = si.si_pid();
+            rec.uid = si.si_uid();
+        }
+        if matches!(si.si_code, libc::SI_QUEUE | libc::SI_TIMER | libc::SI_MESGQ) {
+            rec.value = si.si_value().sival_ptr as usize as u64;
+        }
+    }
+    rec
+}
+
+/// sigx's signal handler.
+pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
+    let _errno = ErrnoGuard::save();
+    let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
+        return; // not a number we can ever install: nothing to record
+    };
+    // Relaxed: seq only needs to be unique and increasing; the ring's
+    // release store publishes the record.
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
+    let rec = record(signo, info, seq);
+    // Relaxed: the flags are written before sigaction installs us, and
+    // sigaction is a full barrier for this signal's deliveries.
+    let flags = slot.flags.load(Ordering::Relaxed);
+    if flags & ONESHOT != 0 {
+        // The kernel reset the disposition before running us.
+        CAUGHT.fetch_and(!(1u64 << (signo - 1)), Ordering::Relaxed);
+    }
+    // Relaxed counters: they are figures, read only when no delivery is in
+    // progress for the accounting identity.
+    slot.delivered.fetch_add(1, Ordering::Relaxed);
+    match slot.ring().map(|r| r.push(seq, rec)) {
+        Some(Ok(queued)) => {
+            slot.high_water.fetch_max(queued, Ordering::Relaxed);
+        }
+        _ => {
+            // Full (or, impossibly, no ring: install publishes it before
+            // sigaction). Count, never lose silently. `unreported` is
+            // AcqRel-swapped by the consumer, so Release here is enough.
+            slot.dropped.fetch_add(1, Ordering::Relaxed);
+            slot.unreported.fetch_add(1, Ordering::Release);
+        }
+    }
+    wake::notify();
+    if flags & CHAIN != 0 {
+        chain(slot, signo, info, ctx);
+    }
+}
+
+/// Call the disposition sigx replaced, if it is a function.
+fn chain(slot: &Slot, signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
+    // Acquire: pairs with the release in the registry, which stores
+    // `chain_siginfo` before `chain_to`.
+    let f = slot.chain_to.load(Ordering::Acquire);
+    if f == 0 {
+        return;
+    }
+    if slot.chain_siginfo.load(Ordering::Relaxed) {
+        // SAFETY: `f` is the sa_sigaction of a saved disposition with
+        // SA_SIGINFO, i.e. a three-argument handler; it is not SIG_DFL or
+        // SIG_IGN (the registry stores 0 for those).
+        let f: extern "C" fn(c_int, *mut libc::siginfo_t, *mut c_void) =
+            unsafe { std::mem::transmute(f) };
+        f(signo, info, ctx);
+    } else {
+        // SAFETY: as above, for a one-argument handler without SA_SIGINFO.
+        let f: extern "C" fn(c_int) = unsafe { std::mem::transmute(f) };
+        f(signo);
+    }
+}

@@ -1,0 +1,401 @@
+//! Thin, checked wrappers around the system calls sigx needs.
+//!
+//! Each wrapper does one call, turns failure into `io::Error` (or the raw
+//! errno) and keeps its `unsafe` to a single commented block. The functions
+//! marked async-signal-safe are the only ones the signal zone may call: they
+//! are single system calls (or vDSO reads) with no allocation and no locks.
+
+use std::cell::UnsafeCell;
+use std::io;
+use std::os::raw::{c_int, c_void};
+use std::sync::atomic::AtomicU32;
+use std::time::Duration;
+
+/// The calling thread's `errno`. Async-signal-safe.
+pub fn errno() -> c_int {
+    // SAFETY: __errno_location always returns a valid pointer to this
+    // thread's errno.
+    unsafe { *libc::__errno_location() }
+}
+
+/// Set the calling thread's `errno`. Async-signal-safe.
+pub fn set_errno(value: c_int) {
+    // SAFETY: as in `errno`.
+    unsafe { *libc::__errno_location() = value }
+}
+
+fn check(ret: c_int) -> io::Result<c_int> {
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds. Async-signal-safe (POSIX lists
+/// `clock_gettime`; on Linux it is a vDSO read).
+pub fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid out-pointer; CLOCK_MONOTONIC always exists on
+    // Linux, so the call cannot fail.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(ts.tv_nsec as u64)
+}
+
+/// Sleep while `*word == expected`, for at most `timeout` (None: forever).
+/// Returns on a wake-up, a changed word, the timeout or a signal; the caller
+/// re-checks its condition in every case.
+pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    });
+    let ts_ptr = ts
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `word` is a live, aligned u32 for the duration of the call, and
+    // `ts_ptr` is NULL or points at `ts`, which outlives the call. FUTEX_WAIT
+    // only reads them.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+            expected,
+            ts_ptr,
+        )
+    };
+}
+
+/// Wake every thread sleeping in [`futex_wait`] on `word`.
+/// Async-signal-safe (a single system call).
+pub fn futex_wake_all(word: &AtomicU32) {
+    // SAFETY: FUTEX_WAKE only uses the address as a key; it does not access
+    // memory through it.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+            i32::MAX,
+        )
+    };
+}
+
+/// A new non-blocking, close-on-exec eventfd.
+pub fn eventfd() -> io::Result<c_int> {
+    // SAFETY: plain system call with constant flags.
+    check(unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) })
+}
+
+/// Add one to an eventfd's counter, making it readable. Errors (EAGAIN when
+/// the counter is saturated, EBADF after a race with fork) are ignored: a
+/// saturated eventfd is readable anyway. Async-signal-safe.
+pub fn eventfd_signal(fd: c_int) {
+    let one: u64 = 1;
+    // SAFETY: writes 8 bytes from a live local; a bad fd only yields an error.
+    unsafe { libc::write(fd, (&one as *const u64).cast::<c_void>(), 8) };
+}
+
+/// Reset an eventfd's counter to zero (not readable any more).
+pub fn eventfd_clear(fd: c_int) {
+    let mut buf: u64 = 0;
+    // SAFETY: reads at most 8 bytes into a live local; EAGAIN (already clear)
+    // is fine.
+    unsafe { libc::read(fd, (&mut buf as *mut u64).cast::<c_void>(), 8) };
+}
+
+/// Close a descriptor, ignoring errors.
+pub fn close(fd: c_int) {
+    // SAFETY: the caller owns `fd`.
+    unsafe { libc::close(fd) };
+}
+
+/// Convert a sigx mask (bit `signo - 1`) into a `sigset_t`. Bits that the C
+/// library refuses (its reserved signals) are skipped, as `pthread_sigmask`
+/// would skip them.
+pub fn sigset_from_mask(mask: u64) -> libc::sigset_t {
+    // SAFETY: sigemptyset initialises the set it is given.
+    let mut set = unsafe {
+        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(set.as_mut_ptr());
+        set.assume_init()
+    };
+    for signo in 1..=64 {
+        if mask & (1u64 << (signo - 1)) != 0 {
+            // SAFETY: `set` is initialised; an invalid or reserved number
+            // makes sigaddset fail with EINVAL, which we skip on purpose.
+            unsafe { libc::sigaddset(&mut set, signo) };
+        }
+    }
+    set
+}
+
+/// Convert a `sigset_t` into a sigx mask (signals 1..=64).
+pub fn mask_from_sigset(set: &libc::sigset_t) -> u64 {
+    let mut mask = 0;
+    for signo in 1..=64 {
+        // SAFETY: `set` is an initialised set; sigismember only reads it.
+        if unsafe { libc::sigismember(set, signo) } == 1 {
+            mask |= 1u64 << (signo - 1);
+        }
+    }
+    mask
+}
+
+/// A full signal set.
+pub fn full_sigset() -> libc::sigset_t {
+    // SAFETY: sigfillset initialises the set it is given.
+    unsafe {
+        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigfillset(set.as_mut_ptr());
+        set.assume_init()
+    }
+}
+
+/// `pthread_sigmask(how, mask)`; returns the previous mask.
+pub fn thread_sigmask(how: c_int, mask: u64) -> io::Result<u64> {
+    let set = sigset_from_mask(mask);
+    let mut old = sigset_from_mask(0);
+    // SAFETY: both sets are initialised and live across the call.
+    let rc = unsafe { libc::pthread_sigmask(how, &set, &mut old) };
+    if rc != 0 {
+        return Err(io::Error::from_raw_os_error(rc));
+    }
+    Ok(mask_from_sigset(&old))
+}
+
+/// Block every signal on this thread until the guard is dropped.
+pub struct BlockAll(libc::sigset_t);
+
+impl BlockAll {
+    /// Block everything (async-signal-safe); the old mask returns on drop.
+    pub fn block() -> Self {
+        let all = full_sigset();
+        let mut old = sigset_from_mask(0);
+        // SAFETY: both sets are initialised; SIG_BLOCK cannot fail.
+        unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &all, &mut old) };
+        Self(old)
+    }
+}
+
+impl Drop for BlockAll {
+    fn drop(&mut self) {
+        // SAFETY: restores the mask saved in `new`.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, std::ptr::null_mut()) };
+    }
+}
+
+/// `sigpending`: signals pending for this thread or the process.
+pub fn sigpending() -> io::Result<u64> {
+    let mut set = sigset_from_mask(0);
+    // SAFETY: `set` is a valid out-pointer.
+    check(unsafe { libc::sigpending(&mut set) })?;
+    Ok(mask_from_sigset(&set))
+}
+
+/// The disposition of `signo` now.
+pub fn get_action(signo: c_int) -> io::Result<libc::sigaction> {
+    // SAFETY: an all-zero sigaction is a valid value (SIG_DFL, empty mask).
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: `old` is a valid out-pointer; a NULL new action only reads.
+    check(unsafe { libc::sigaction(signo, std::ptr::null(), &mut old) })?;
+    Ok(old)
+}
+
+/// Replace the disposition of `signo`.
+pub fn set_action(signo: c_int, action: &libc::sigaction) -> io::Result<()> {
+    // SAFETY: `action` is a fully initialised sigaction; the handler it names
+    // (if any) stays valid because the library is never unloaded.
+    check(unsafe { libc::sigaction(signo, action, std::ptr::null_mut()) })?;
+    Ok(())
+}
+
+/// A sigaction for a three-argument handler with the given `sa_flags` and a
+/// full `sa_mask` (the handler never interrupts itself on one thread).
+pub fn handler_action(
+    handler: extern "C" fn(c_int, *mut libc::siginfo_t, *mut c_void),
+    flags: c_int,
+) -> libc::sigaction {
+    // SAFETY: an all-zero sigaction is valid; every field we rely on is set.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = handler as *const () as usize;
+    sa.sa_flags = flags | libc::SA_SIGINFO;
+    sa.sa_mask = full_sigset();
+    sa
+}
+
+/// A sigaction for `SIG_DFL` or `SIG_IGN`.
+pub fn plain_action(disposition: libc::sighandler_t) -> libc::sigaction {
+    // SAFETY: an all-zero sigaction is valid.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = disposition;
+    sa
+}
+
+/// Set `SIG_DFL`, unblock `signo` on this thread and raise it.
+/// Async-signal-safe: sigaction, sigprocmask and raise are on POSIX's list.
+pub fn reraise(signo: c_int) {
+    let dfl = plain_action(libc::SIG_DFL);
+    // SAFETY: `dfl` is a valid sigaction; the set is a live local.
+    unsafe {
+        libc::sigaction(signo, &dfl, std::ptr::null_mut());
+        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(set.as_mut_ptr());
+        libc::sigaddset(set.as_mut_ptr(), signo);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, set.as_ptr(), std::ptr::null_mut());
+        libc::raise(signo);
+    }
+}
+
+/// `sigqueue(pid, signo, value)`. Async-signal-safe.
+pub fn sigqueue(pid: c_int, signo: c_int, value: u64) -> Result<(), c_int> {
+    let val = libc::sigval {
+        sival_ptr: value as usize as *mut c_void,
+    };
+    // SAFETY: plain system call; `val` is passed by value.
+    if unsafe { libc::sigqueue(pid, signo, val) } < 0 {
+        return Err(errno());
+    }
+    Ok(())
+}
+
+/// `raise(signo)`: to the calling thread. Async-signal-safe.
+pub fn raise(signo: c_int) -> Result<(), c_int> {
+    // SAFETY: plain library call.
+    if unsafe { libc::raise(signo) } != 0 {
+        return Err(errno());
+    }
+    Ok(())
+}
+
+fn timeval_from_ms(ms: u64) -> libc::timeval {
+    libc::timeval {
+        tv_sec: (ms / 1000).min(i64::MAX as u64) as libc::time_t,
+        tv_usec: ((ms % 1000) * 1000) as libc::suseconds_t,
+    }
+}
+
+/// `setitimer(ITIMER_REAL)`; returns the previous timer's remaining time in
+/// microseconds.
+pub fn set_real_timer(delay_ms: u64, interval_ms: u64) -> io::Result<u64> {
+    let new = libc::itimerval {
+        it_value: timeval_from_ms(delay_ms),
+        it_interval: timeval_from_ms(if delay_ms == 0 { 0 } else { interval_ms }),
+    };
+    // SAFETY: an all-zero itimerval is valid.
+    let mut old: libc::itimerval = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are live locals.
+    check(unsafe { libc::setitimer(libc::ITIMER_REAL, &new, &mut old) })?;
+    Ok((old.it_value.tv_sec as u64)
+        .saturating_mul(1_000_000)
+        .saturating_add(old.it_value.tv_usec as u64))
+}
+
+/// Register fork hooks (`pthread_atfork`).
+pub fn atfork(
+    prepare: extern "C" fn(),
+    parent: extern "C" fn(),
+    child: extern "C" fn(),
+) -> io::Result<()> {
+    // SAFETY: the hooks are plain functions that live as long as the process
+    // (the library is never unloaded).
+    let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
+    if rc != 0 {
+        return Err(io::Error::from_raw_os_error(rc));
+    }
+    Ok(())
+}
+
+/// `pthread_self()` as an integer, to compare thread identities (it is the
+/// same in a forked child's only thread as in the thread that forked).
+pub fn thread_id() -> usize {
+    // SAFETY: pthread_self cannot fail.
+    unsafe { libc::pthread_self() as usize }
+}
+
+/// A mutex built on `pthread_mutex_t`, so that the fork hooks can take it
+/// before `fork` and release it on both sides (which `std::sync::Mutex` does
+/// not allow), and so that a statically initialised one needs no allocation.
+///
+/// It is not reentrant and never poisoned: sigx code holding it does not
+/// panic (the release build aborts on panic anyway).
+pub struct Mutex<T> {
+    raw: UnsafeCell<libc::pthread_mutex_t>,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: access to `data` is serialised by `raw`.
+unsafe impl<T: Send> Sync for Mutex<T> {}
+
+impl<T> Mutex<T> {
+    /// A new unlocked mutex.
+    pub const fn new(data: T) -> Self {
+        Self {
+            raw: UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER),
+            data: UnsafeCell::new(data),
+        }
+    }
+
+    /// Lock it; the guard unlocks on drop.
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        self.raw_lock();
+        MutexGuard { mutex: self }
+    }
+
+    /// Lock without a guard (for the fork hooks). Pair with [`Mutex::raw_unlock`].
+    pub fn raw_lock(&self) {
+        // SAFETY: `raw` is an initialised mutex that is never moved (it lives
+        // in a static or behind a reference for its whole life).
+        unsafe { libc::pthread_mutex_lock(self.raw.get()) };
+    }
+
+    /// Unlock a mutex taken with [`Mutex::raw_lock`] by this thread (or, in a
+    /// forked child, by the thread that forked).
+    pub fn raw_unlock(&self) {
+        // SAFETY: the caller holds the lock.
+        unsafe { libc::pthread_mutex_unlock(self.raw.get()) };
+    }
+
+    /// Access the data while the caller holds the lock through `raw_lock`.
+    ///
+    /// # Safety
+    /// The caller holds the lock (taken with `raw_lock`) and no guard exists.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn data_locked(&self) -> &mut T {
+        // SAFETY: guaranteed by the caller.
+        unsafe { &mut *self.data.get() }
+    }
+}
+
+/// Holds a [`Mutex`] locked.
+pub struct MutexGuard<'a, T> {
+    mutex: &'a Mutex<T>,
+}
+
+impl<T> std::ops::Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the guard proves the lock is held.
+        unsafe { &*self.mutex.data.get() }
+    }
+}
+
+impl<T> std::ops::DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the guard proves the lock is held, and `&mut self` that no
+        // other reference through this guard exists.
+        unsafe { &mut *self.mutex.data.get() }
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        self.mutex.raw_unlock();
+    }
+}

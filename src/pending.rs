@@ -1,0 +1,153 @@
+//! The consumer side of the queues: taking records oldest-first across a set
+//! of signals, the figures, and waiting.
+//!
+//! Runs in normal context only. It reads the rings lock-free (they are never
+//! freed), so waiters never contend with installs on the registry lock.
+
+use crate::error::{Error, Timeout};
+use crate::handler::{CAUGHT, HAS_RING, SLOTS};
+use crate::record::{sigx_info, sigx_stats};
+use crate::wake::{self, Waiter};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Iterate the signal numbers whose bits are set in `mask`.
+fn signals_in(mask: u64) -> impl Iterator<Item = usize> {
+    let mut m = mask;
+    std::iter::from_fn(move || {
+        if m == 0 {
+            return None;
+        }
+        let bit = m.trailing_zeros() as usize;
+        m &= m - 1;
+        Some(bit + 1)
+    })
+}
+
+/// Take the oldest record (smallest `seq`) among the signals in `mask` whose
+/// `seq` is at most `max_seq`.
+///
+/// Each ring's head is compared by the key copy in its slot, then popped at
+/// exactly that position; if another consumer took it first, look again.
+pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
+    // Acquire: a set bit means the ring pointer was published before it.
+    let mask = mask & HAS_RING.load(Ordering::Acquire);
+    loop {
+        let mut best = None;
+        for signo in signals_in(mask) {
+            let Some(ring) = SLOTS[signo].ring() else {
+                continue;
+            };
+            if let Some((pos, seq)) = ring.peek() {
+                if seq <= max_seq && best.is_none_or(|(_, _, _, s)| seq < s) {
+                    best = Some((signo, ring, pos, seq));
+                }
+            }
+        }
+        let (signo, ring, pos, _) = best?;
+        if let Some(mut rec) = ring.pop_at(pos) {
+            // AcqRel: takes every drop counted before this point exactly once.
+            rec.dropped = SLOTS[signo].unreported.swap(0, Ordering::AcqRel);
+            return Some(rec);
+        }
+    }
+}
+
+/// How many records of the signals in `mask` are queued.
+pub fn queued(mask: u64) -> u64 {
+    let mask = mask & HAS_RING.load(Ordering::Acquire);
+    signals_in(mask)
+        .filter_map(|s| SLOTS[s].ring())
+        .map(|r| r.len())
+        .sum()
+}
+
+/// Figures for one signal (`Some(signo)`) or the sum over all (`None`).
+pub fn stats(signo: Option<i32>) -> sigx_stats {
+    let one = |s: usize| {
+        let slot = &SLOTS[s];
+        sigx_stats {
+            delivered: slot.delivered.load(Ordering::Relaxed),
+            dropped: slot.dropped.load(Ordering::Relaxed),
+            queued: slot.ring().map_or(0, |r| r.len()),
+            high_water: slot.high_water.load(Ordering::Relaxed),
+        }
+    };
+    match signo {
+        Some(s) => one(s as usize),
+        None => (1..SLOTS.len())
+            .map(one)
+            .fold(sigx_stats::default(), |a, b| sigx_stats {
+                delivered: a.delivered + b.delivered,
+                dropped: a.dropped + b.dropped,
+                queued: a.queued + b.queued,
+                high_water: a.high_water.max(b.high_water),
+            }),
+    }
+}
+
+/// Wait for a record of a signal in `mask_now()` (re-read on every wake-up,
+/// so a dispatcher sees callbacks registered while it sleeps).
+///
+/// Fails with `NotInstalled` as soon as no signal of the mask is caught and
+/// none has records queued, and with `Timeout` when the time is up. Either
+/// failure settles the eventfd (see [`wake::settle_fd`]).
+pub fn wait(mask_now: impl Fn() -> u64, timeout: Timeout) -> Result<sigx_info, Error> {
+    let deadline = match timeout {
+        Timeout::After(d) => Some(Instant::now().checked_add(d)),
+        _ => None,
+    };
+    let waiter = (timeout != Timeout::Poll).then(Waiter::register);
+    loop {
+        let epoch = waiter.as_ref().map(|w| w.epoch());
+        let mask = mask_now();
+        if let Some(rec) = take(mask, u64::MAX) {
+            return Ok(rec);
+        }
+        // Relaxed: a stale view only delays the NotInstalled answer to the
+        // next wake-up (uninstall nudges waiters).
+        let result = if mask & CAUGHT.load(Ordering::Relaxed) == 0 {
+            Some(Error::NotInstalled)
+        } else {
+            match (&waiter, epoch, deadline) {
+                (Some(w), Some(e), None) => {
+                    w.sleep(e, None);
+                    None
+                }
+                // A deadline too far away to represent: wait as if forever.
+                (Some(w), Some(e), Some(None)) => {
+                    w.sleep(e, None);
+                    None
+                }
+                (Some(w), Some(e), Some(Some(d))) if Instant::now() < d => {
+                    w.sleep(e, Some(d));
+                    None
+                }
+                _ => Some(Error::Timeout),
+            }
+        };
+        if let Some(err) = result {
+            // One last look: a record may have arrived during the sleep that
+            // just timed out.
+            if let Some(rec) = take(mask, u64::MAX) {
+                return Ok(rec);
+            }
+            wake::settle_fd(|| queued(u64::MAX) > 0);
+            return Err(err);
+        }
+    }
+}
+
+/// In a forked child (single-threaded, signals blocked): empty every ring and
+/// zero the figures. `SEQ` carries on.
+pub fn reset_after_fork() {
+    for slot in &SLOTS[1..] {
+        if let Some(ring) = slot.ring() {
+            ring.reset();
+        }
+        slot.delivered.store(0, Ordering::Relaxed);
+        slot.dropped.store(0, Ordering::Relaxed);
+        slot.unreported.store(0, Ordering::Relaxed);
+        slot.high_water.store(0, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,451 @@
+//! The bounded lock-free ring that holds one signal's pending records.
+//!
+//! This is Dmitry Vyukov's bounded multi-producer/multi-consumer queue: every
+//! slot carries a sequence number that says whose turn it is. A producer owns
+//! slot `pos % cap` when the slot's sequence equals `pos`; it claims `pos` with
+//! one CAS on `tail`, writes the value, and hands the slot to consumers by
+//! storing `pos + 1`. A consumer claims `pos` with one CAS on `head`, copies the
+//! value out, and hands the slot back to producers by storing `pos + cap`.
+//! Neither side ever waits for the other: a producer that finds its slot still
+//! owned by the previous lap reports `Full` (the caller counts a drop), and a
+//! consumer that finds it not yet published reports empty.
+//!
+//! Each slot also keeps a copy of the record's `key` (sigx's delivery `seq`) in
+//! an atomic, so that a consumer can compare the heads of several rings
+//! without touching the non-atomic payload ([`Ring::peek`]), and then pop
+//! exactly the record it looked at ([`Ring::pop_at`]) — the CAS on `head`
+//! fails if another consumer took it first.
+//!
+//! The payload must be `Copy`: the ring never runs destructors, which is what
+//! lets a signal handler push into it. Capacity is exact (any value >= 1), so
+//! the index is a remainder rather than a mask.
+//!
+//! Producers are signal handlers. The ring is safe for them because a push is
+//! a bounded number of atomic operations plus one plain copy into a slot that
+//! the CAS made exclusively theirs; it never allocates, locks or blocks.
+//!
+//! Under `--cfg loom` the atomics and the cell come from loom, and the tests at
+//! the bottom model-check push, pop, peek/pop_at and overflow.
+
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicU64, Ordering};
+#[cfg(not(loom))]
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use std::mem::MaybeUninit;
+
+/// Storage for one slot's payload, with loom's access-tracking API.
+#[cfg(loom)]
+use loom::cell::UnsafeCell;
+
+#[cfg(not(loom))]
+#[derive(Debug)]
+struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    fn new(value: T) -> Self {
+        Self(std::cell::UnsafeCell::new(value))
+    }
+    fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+    fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
+
+/// The producer found the ring full; the value was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
+struct Slot<T> {
+    /// Whose turn: `pos` (free for the producer of `pos`), `pos + 1` (holds the
+    /// value pushed at `pos`), `pos + cap` (free for the next lap).
+    turn: AtomicU64,
+    /// Copy of the value's key, readable without racing on `value`.
+    key: AtomicU64,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+/// A bounded MPMC ring of `Copy` values, each tagged with a `u64` key.
+pub struct Ring<T> {
+    slots: Box<[Slot<T>]>,
+    cap: u64,
+    /// Next position to pop.
+    head: AtomicU64,
+    /// Next position to push.
+    tail: AtomicU64,
+}
+
+// SAFETY: a slot's payload is only written by the one producer whose CAS on
+// `tail` claimed it and only read by the one consumer whose CAS on `head`
+// claimed it; the `turn` release/acquire pair orders those accesses. `T: Send`
+// because values move between threads.
+unsafe impl<T: Copy + Send> Sync for Ring<T> {}
+// SAFETY: the ring owns its slots; moving it moves plain data and atomics.
+unsafe impl<T: Copy + Send> Send for Ring<T> {}
+
+impl<T: Copy> Ring<T> {
+    /// Allocate a ring of exactly `cap` slots (`cap >= 1`). Returns `None` if
+    /// `cap` is 0 or the memory cannot be had.
+    pub fn new(cap: usize) -> Option<Self> {
+        if cap == 0 {
+            return None;
+        }
+        let mut slots = Vec::new();
+        slots.try_reserve_exact(cap).ok()?;
+        for i in 0..cap as u64 {
+            slots.push(Slot {
+                turn: AtomicU64::new(i),
+                key: AtomicU64::new(0),
+                value: UnsafeCell::new(MaybeUninit::uninit()),
+            });
+        }
+        Some(Self {
+            slots: slots.into_boxed_slice(),
+            cap: cap as u64,
+            head: AtomicU64::new(0),
+            tail: AtomicU64::new(0),
+        })
+    }
+
+    /// How many values the ring holds at most.
+    pub fn capacity(&self) -> usize {
+        self.cap as usize
+    }
+
+    fn slot(&self, pos: u64) -> &Slot<T> {
+        // The remainder is always < cap == slots.len().
+        &self.slots[(pos % self.cap) as usize]
+    }
+
+    /// Append `value`. On success returns how many values the ring held just
+    /// after the push (an estimate under concurrency, used for `high_water`).
+    /// Async-signal-safe.
+    pub fn push(&self, key: u64, value: T) -> Result<u64, Full> {
+        // Relaxed: `tail` is only a hint of where to start; the slot's `turn`
+        // (acquire) decides ownership.
+        let mut pos = self.tail.load(Ordering::Relaxed);
+        loop {
+            let slot = self.slot(pos);
+            // Acquire: pairs with the consumer's release of this slot, so our
+            // write below cannot overtake its read of the previous lap.
+            let turn = slot.turn.load(Ordering::Acquire);
+            if turn == pos {
+                // Relaxed CAS: ownership is published through `turn` below.
+                match self.tail.compare_exchange_weak(
+                    pos,
+                    pos + 1,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => {
+                        // SAFETY: the CAS made position `pos` ours alone, and
+                        // `turn == pos` says its consumer has finished with it.
+                        slot.value
+                            .with_mut(|p| unsafe { p.write(MaybeUninit::new(value)) });
+                        slot.key.store(key, Ordering::Relaxed);
+                        // Release: publishes the value and key to the consumer.
+                        slot.turn.store(pos + 1, Ordering::Release);
+                        let head = self.head.load(Ordering::Relaxed);
+                        return Ok((pos + 1).saturating_sub(head));
+                    }
+                    Err(now) => pos = now,
+                }
+            } else if turn < pos {
+                // The slot still holds the value from one lap ago: full.
+                return Err(Full);
+            } else {
+                // Another producer got `pos` first; start again from the tail.
+                pos = self.tail.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Position and key of the oldest value, if one is ready.
+    pub fn peek(&self) -> Option<(u64, u64)> {
+        let pos = self.head.load(Ordering::Acquire);
+        let slot = self.slot(pos);
+        // Acquire: pairs with the producer's release, making `key` visible.
+        if slot.turn.load(Ordering::Acquire) == pos + 1 {
+            // The key may already belong to a later lap if the value was
+            // popped meanwhile; `pop_at(pos)` then fails, so it is harmless.
+            Some((pos, slot.key.load(Ordering::Relaxed)))
+        } else {
+            None
+        }
+    }
+
+    /// Pop the value at `pos` as returned by [`Ring::peek`], or `None` if some
+    /// other consumer took it first.
+    pub fn pop_at(&self, pos: u64) -> Option<T> {
+        let slot = self.slot(pos);
+        // Acquire: if the slot is (still) published for `pos`, its value is
+        // visible to us.
+        if slot.turn.load(Ordering::Acquire) != pos + 1 {
+            return None;
+        }
+        // Relaxed CAS: the acquire above already synchronised with the
+        // producer, and `head == pos` proves nobody consumed the slot since.
+        self.head
+            .compare_exchange(pos, pos + 1, Ordering::Relaxed, Ordering::Relaxed)
+            .ok()?;
+        // SAFETY: the CAS made us the only consumer of `pos`; `turn == pos + 1`
+        // (acquired above) says the producer finished writing it.
+        let value = slot.value.with(|p| unsafe { (*p).assume_init() });
+        // Release: our read is done before a producer may reuse the slot.
+        slot.turn.store(pos + self.cap, Ordering::Release);
+        Some(value)
+    }
+
+    /// Pop the oldest value, if any.
+    pub fn pop(&self) -> Option<T> {
+        loop {
+            let (pos, _) = self.peek()?;
+            if let Some(v) = self.pop_at(pos) {
+                return Some(v);
+            }
+        }
+    }
+
+    /// How many values are queued (an estimate while others push or pop).
+    pub fn len(&self) -> u64 {
+        let tail = self.tail.load(Ordering::Acquire);
+        let head = self.head.load(Ordering::Acquire);
+        tail.saturating_sub(head)
+    }
+
+    /// True when nothing is queued (same caveat as [`Ring::len`]).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Forget every value and return to the state of a new ring.
+    ///
+    /// Only for a process with no other thread and no handler that can touch
+    /// the ring (the child side of `fork`, with signals blocked): it repairs a
+    /// slot that a thread of the parent had claimed but never published.
+    pub fn reset(&self) {
+        for (i, slot) in self.slots.iter().enumerate() {
+            slot.turn.store(i as u64, Ordering::Relaxed);
+        }
+        self.head.store(0, Ordering::Relaxed);
+        // Release: orders the slot resets before any later push sees the tail.
+        self.tail.store(0, Ordering::Release);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn zero_capacity_is_refused() {
+        assert!(Ring::<u64>::new(0).is_none());
+    }
+
+    #[test]
+    fn fifo_and_full() {
+        let r = Ring::new(3).unwrap();
+        assert_eq!(r.push(1, 10u32), Ok(1));
+        assert_eq!(r.push(2, 20), Ok(2));
+        assert_eq!(r.push(3, 30), Ok(3));
+        assert_eq!(r.push(4, 40), Err(Full));
+        assert_eq!(r.len(), 3);
+        assert_eq!(r.peek(), Some((0, 1)));
+        assert_eq!(r.pop(), Some(10));
+        assert_eq!(r.push(5, 50), Ok(3));
+        assert_eq!(r.pop(), Some(20));
+        assert_eq!(r.pop(), Some(30));
+        assert_eq!(r.pop(), Some(50));
+        assert_eq!(r.pop(), None);
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn wraps_many_laps_with_odd_capacity() {
+        let r = Ring::new(7).unwrap();
+        let mut expect = 0u64;
+        for i in 0..1000u64 {
+            r.push(i, i).unwrap();
+            if i % 3 == 2 {
+                while let Some(v) = r.pop() {
+                    assert_eq!(v, expect);
+                    expect += 1;
+                }
+            }
+        }
+        while let Some(v) = r.pop() {
+            assert_eq!(v, expect);
+            expect += 1;
+        }
+        assert_eq!(expect, 1000);
+    }
+
+    #[test]
+    fn pop_at_stale_position_fails() {
+        let r = Ring::new(2).unwrap();
+        r.push(7, 'a').unwrap();
+        let (pos, key) = r.peek().unwrap();
+        assert_eq!(key, 7);
+        assert_eq!(r.pop(), Some('a'));
+        assert_eq!(r.pop_at(pos), None);
+        r.push(8, 'b').unwrap();
+        r.push(9, 'c').unwrap();
+        // Position `pos` now names a slot two laps old.
+        assert_eq!(r.pop_at(pos), None);
+        assert_eq!(r.pop(), Some('b'));
+    }
+
+    #[test]
+    fn reset_forgets_everything() {
+        let r = Ring::new(4).unwrap();
+        for i in 0..4 {
+            r.push(i, i).unwrap();
+        }
+        r.reset();
+        assert!(r.is_empty());
+        assert_eq!(r.pop(), None);
+        r.push(9, 9).unwrap();
+        assert_eq!(r.pop(), Some(9));
+    }
+
+    /// Many producers and consumers: every value comes out exactly once, and
+    /// pushed + refused == attempted.
+    #[test]
+    fn threads_lose_nothing() {
+        const PRODUCERS: u64 = 4;
+        const PER: u64 = 20_000;
+        let ring = Arc::new(Ring::new(64).unwrap());
+        let refused = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let producers: Vec<_> = (0..PRODUCERS)
+            .map(|p| {
+                let (ring, refused) = (ring.clone(), refused.clone());
+                std::thread::spawn(move || {
+                    for i in 0..PER {
+                        let v = p * PER + i;
+                        if ring.push(v, v).is_err() {
+                            refused.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..3)
+            .map(|_| {
+                let (ring, done) = (ring.clone(), done.clone());
+                std::thread::spawn(move || {
+                    let mut got = Vec::new();
+                    loop {
+                        match ring.pop() {
+                            Some(v) => got.push(v),
+                            None if done.load(Ordering::Acquire) => match ring.pop() {
+                                Some(v) => got.push(v),
+                                None => break got,
+                            },
+                            None => std::thread::yield_now(),
+                        }
+                    }
+                })
+            })
+            .collect();
+        for p in producers {
+            p.join().unwrap();
+        }
+        done.store(true, Ordering::Release);
+        let mut all: Vec<u64> = consumers
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect();
+        let n = all.len() as u64;
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len() as u64, n, "a value came out twice");
+        assert_eq!(n + refused.load(Ordering::Relaxed), PRODUCERS * PER);
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use loom::sync::Arc;
+    use loom::thread;
+
+    /// Two producers into a ring of one slot: exactly one wins, the other is
+    /// told `Full`, and the winner's value comes out intact.
+    #[test]
+    fn concurrent_push_overflow() {
+        loom::model(|| {
+            let r = Arc::new(Ring::new(1).unwrap());
+            let r2 = r.clone();
+            let t = thread::spawn(move || r2.push(1, 1u32).is_ok());
+            let mine = r.push(2, 2u32).is_ok();
+            let theirs = t.join().unwrap();
+            assert!(mine ^ theirs, "exactly one push fits");
+            let v = r.pop().unwrap();
+            assert_eq!(v, if mine { 2 } else { 1 });
+            assert_eq!(r.pop(), None);
+        });
+    }
+
+    /// A producer and a consumer race on a ring of two: the consumer sees
+    /// either nothing or the whole value, never a torn one, and nothing is
+    /// lost.
+    #[test]
+    fn push_pop_race() {
+        loom::model(|| {
+            let r = Arc::new(Ring::new(2).unwrap());
+            let r2 = r.clone();
+            let t = thread::spawn(move || {
+                r2.push(1, (1u32, 1u32)).unwrap();
+                r2.push(2, (2u32, 2u32)).unwrap();
+            });
+            let mut got = Vec::new();
+            if let Some(v) = r.pop() {
+                got.push(v);
+            }
+            t.join().unwrap();
+            while let Some(v) = r.pop() {
+                got.push(v);
+            }
+            assert_eq!(got, vec![(1, 1), (2, 2)]);
+        });
+    }
+
+    /// Two consumers race for one value through peek + pop_at: exactly one
+    /// gets it.
+    #[test]
+    fn consumers_take_each_value_once() {
+        loom::model(|| {
+            let r = Arc::new(Ring::new(2).unwrap());
+            r.push(1, 7u32).unwrap();
+            let r2 = r.clone();
+            let t = thread::spawn(move || {
+                let (pos, _) = r2.peek()?;
+                r2.pop_at(pos)
+            });
+            let mine = r.peek().and_then(|(pos, _)| r.pop_at(pos));
+            let theirs = t.join().unwrap();
+            assert_eq!(mine.is_some() as u8 + theirs.is_some() as u8, 1);
+        });
+    }
+
+    /// A full ring, one consumer freeing a slot while a producer pushes: the
+    /// push either fits or is refused, and the counts always add up.
+    #[test]
+    fn overflow_while_popping() {
+        loom::model(|| {
+            let r = Arc::new(Ring::new(1).unwrap());
+            r.push(1, 1u32).unwrap();
+            let r2 = r.clone();
+            let t = thread::spawn(move || r2.push(2, 2u32).is_ok());
+            let first = r.pop();
+            let pushed = t.join().unwrap();
+            assert_eq!(first, Some(1));
+            assert_eq!(r.pop().is_some(), pushed);
+        });
+    }
+}

@@ -1,0 +1,73 @@
+//! The two structures that cross the C boundary by value: one delivery
+//! (`sigx_info`) and one signal's figures (`sigx_stats`). Their layouts are
+//! part of the ABI and are pinned at compile time below.
+#![allow(non_camel_case_types)]
+
+use static_assertions::{assert_eq_size, const_assert_eq};
+
+/// One delivered signal, as sigx's handler saw it.
+///
+/// Exactly 64 bytes with a fixed layout, so that ctypes, cffi and other FFI
+/// callers can mirror it field by field.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct sigx_info {
+    /// The signal number.
+    pub signo: i32,
+    /// `si_code`: SI_USER, SI_QUEUE, SI_TKILL, SI_TIMER, SI_KERNEL,
+    /// CLD_EXITED, CLD_KILLED, ...
+    pub code: i32,
+    /// The sender's pid for SI_USER, SI_QUEUE and SI_TKILL; the child's pid
+    /// for SIGCHLD; otherwise 0.
+    pub pid: i32,
+    /// The sender's real uid where the kernel provides it (the same cases as
+    /// `pid`); otherwise 0.
+    pub uid: u32,
+    /// SIGCHLD only: the exit code (CLD_EXITED) or the signal number
+    /// (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED); otherwise 0.
+    pub status: i32,
+    /// Always zero.
+    pub reserved0: i32,
+    /// `si_value` (sigqueue, POSIX timers) as an integer; otherwise 0.
+    pub value: u64,
+    /// Process-wide delivery number: every delivery the handler sees takes the
+    /// next one, dropped ones included, starting at 1. A forked child carries
+    /// on from its parent's count.
+    pub seq: u64,
+    /// CLOCK_MONOTONIC, in nanoseconds, when the handler ran.
+    pub time_ns: u64,
+    /// How many deliveries of this signal were lost to a full queue just
+    /// before this record was taken.
+    pub dropped: u64,
+    /// Always zero.
+    pub reserved1: u64,
+}
+
+/// Delivery figures for one signal, or for all of them.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct sigx_stats {
+    /// Deliveries the handler saw.
+    pub delivered: u64,
+    /// Of those, how many were lost to a full queue.
+    pub dropped: u64,
+    /// Records waiting in the queue now.
+    pub queued: u64,
+    /// The most records ever waiting at once.
+    pub high_water: u64,
+}
+
+assert_eq_size!(sigx_info, [u8; 64]);
+const_assert_eq!(core::mem::align_of::<sigx_info>(), 8);
+const_assert_eq!(core::mem::offset_of!(sigx_info, signo), 0);
+const_assert_eq!(core::mem::offset_of!(sigx_info, code), 4);
+const_assert_eq!(core::mem::offset_of!(sigx_info, pid), 8);
+const_assert_eq!(core::mem::offset_of!(sigx_info, uid), 12);
+const_assert_eq!(core::mem::offset_of!(sigx_info, status), 16);
+const_assert_eq!(core::mem::offset_of!(sigx_info, reserved0), 20);
+const_assert_eq!(core::mem::offset_of!(sigx_info, value), 24);
+const_assert_eq!(core::mem::offset_of!(sigx_info, seq), 32);
+const_assert_eq!(core::mem::offset_of!(sigx_info, time_ns), 40);
+const_assert_eq!(core::mem::offset_of!(sigx_info, dropped), 48);
+const_assert_eq!(core::mem::offset_of!(sigx_info, reserved1), 56);
+assert_eq_size!(sigx_stats, [u64; 4]);
