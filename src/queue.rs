@@ -1,11 +1,14 @@
 //! The bounded lock-free ring that holds one signal's pending records.
 //!
 //! This is Dmitry Vyukov's bounded multi-producer/multi-consumer queue: every
-//! slot carries a sequence number that says whose turn it is. A producer owns
-//! slot `pos % cap` when the slot's sequence equals `pos`; it claims `pos` with
-//! one CAS on `tail`, writes the value, and hands the slot to consumers by
-//! storing `pos + 1`. A consumer claims `pos` with one CAS on `head`, copies the
-//! value out, and hands the slot back to producers by storing `pos + cap`.
+//! slot carries a turn number that says who may use it next. A producer owns
+//! slot `pos % cap` when its turn is `2 * pos`; it claims `pos` with one CAS on
+//! `tail`, writes the value, and hands the slot to consumers by storing
+//! `2 * pos + 1`. A consumer claims `pos` with one CAS on `head`, copies the
+//! value out, and hands the slot to the next lap's producer by storing
+//! `2 * (pos + cap)`. (Vyukov's original uses `pos`, `pos + 1` and
+//! `pos + cap`, which collide when `cap == 1`; loom found that. Doubling keeps
+//! "published" and "free" apart for every capacity.)
 //! Neither side ever waits for the other: a producer that finds its slot still
 //! owned by the previous lap reports `Full` (the caller counts a drop), and a
 //! consumer that finds it not yet published reports empty.
@@ -60,8 +63,8 @@ impl<T> UnsafeCell<T> {
 pub struct Full;
 
 struct Slot<T> {
-    /// Whose turn: `pos` (free for the producer of `pos`), `pos + 1` (holds the
-    /// value pushed at `pos`), `pos + cap` (free for the next lap).
+    /// Whose turn: `2 * pos` (free for the producer of `pos`), `2 * pos + 1`
+    /// (holds the value pushed at `pos`).
     turn: AtomicU64,
     /// Copy of the value's key, readable without racing on `value`.
     key: AtomicU64,
@@ -97,7 +100,7 @@ impl<T: Copy> Ring<T> {
         slots.try_reserve_exact(cap).ok()?;
         for i in 0..cap as u64 {
             slots.push(Slot {
-                turn: AtomicU64::new(i),
+                turn: AtomicU64::new(2 * i),
                 key: AtomicU64::new(0),
                 value: UnsafeCell::new(MaybeUninit::uninit()),
             });
@@ -132,7 +135,7 @@ impl<T: Copy> Ring<T> {
             // Acquire: pairs with the consumer's release of this slot, so our
             // write below cannot overtake its read of the previous lap.
             let turn = slot.turn.load(Ordering::Acquire);
-            if turn == pos {
+            if turn == 2 * pos {
                 // Relaxed CAS: ownership is published through `turn` below.
                 match self.tail.compare_exchange_weak(
                     pos,
@@ -142,18 +145,18 @@ impl<T: Copy> Ring<T> {
                 ) {
                     Ok(_) => {
                         // SAFETY: the CAS made position `pos` ours alone, and
-                        // `turn == pos` says its consumer has finished with it.
+                        // `turn == 2 * pos` says the last consumer is done with it.
                         slot.value
                             .with_mut(|p| unsafe { p.write(MaybeUninit::new(value)) });
                         slot.key.store(key, Ordering::Relaxed);
                         // Release: publishes the value and key to the consumer.
-                        slot.turn.store(pos + 1, Ordering::Release);
+                        slot.turn.store(2 * pos + 1, Ordering::Release);
                         let head = self.head.load(Ordering::Relaxed);
                         return Ok((pos + 1).saturating_sub(head));
                     }
                     Err(now) => pos = now,
                 }
-            } else if turn < pos {
+            } else if turn < 2 * pos {
                 // The slot still holds the value from one lap ago: full.
                 return Err(Full);
             } else {
@@ -168,7 +171,7 @@ impl<T: Copy> Ring<T> {
         let pos = self.head.load(Ordering::Acquire);
         let slot = self.slot(pos);
         // Acquire: pairs with the producer's release, making `key` visible.
-        if slot.turn.load(Ordering::Acquire) == pos + 1 {
+        if slot.turn.load(Ordering::Acquire) == 2 * pos + 1 {
             // The key may already belong to a later lap if the value was
             // popped meanwhile; `pop_at(pos)` then fails, so it is harmless.
             Some((pos, slot.key.load(Ordering::Relaxed)))
@@ -183,7 +186,7 @@ impl<T: Copy> Ring<T> {
         let slot = self.slot(pos);
         // Acquire: if the slot is (still) published for `pos`, its value is
         // visible to us.
-        if slot.turn.load(Ordering::Acquire) != pos + 1 {
+        if slot.turn.load(Ordering::Acquire) != 2 * pos + 1 {
             return None;
         }
         // Relaxed CAS: the acquire above already synchronised with the
@@ -191,11 +194,11 @@ impl<T: Copy> Ring<T> {
         self.head
             .compare_exchange(pos, pos + 1, Ordering::Relaxed, Ordering::Relaxed)
             .ok()?;
-        // SAFETY: the CAS made us the only consumer of `pos`; `turn == pos + 1`
+        // SAFETY: the CAS made us the only consumer of `pos`; `turn == 2*pos+1`
         // (acquired above) says the producer finished writing it.
         let value = slot.value.with(|p| unsafe { (*p).assume_init() });
         // Release: our read is done before a producer may reuse the slot.
-        slot.turn.store(pos + self.cap, Ordering::Release);
+        slot.turn.store(2 * (pos + self.cap), Ordering::Release);
         Some(value)
     }
 
@@ -228,7 +231,7 @@ impl<T: Copy> Ring<T> {
     /// slot that a thread of the parent had claimed but never published.
     pub fn reset(&self) {
         for (i, slot) in self.slots.iter().enumerate() {
-            slot.turn.store(i as u64, Ordering::Relaxed);
+            slot.turn.store(2 * i as u64, Ordering::Relaxed);
         }
         self.head.store(0, Ordering::Relaxed);
         // Release: orders the slot resets before any later push sees the tail.
@@ -446,6 +449,41 @@ mod loom_tests {
             let pushed = t.join().unwrap();
             assert_eq!(first, Some(1));
             assert_eq!(r.pop().is_some(), pushed);
+        });
+    }
+
+    /// Two producers and a consumer on a ring of two, with one value already
+    /// queued: whatever the interleaving, every value is popped at most once
+    /// and pushed == popped + left, and the payloads are never torn.
+    #[test]
+    fn two_producers_one_consumer() {
+        loom::model(|| {
+            let r = Arc::new(Ring::new(2).unwrap());
+            r.push(0, (0u32, 0u32)).unwrap();
+            let producers: Vec<_> = (1..=2u32)
+                .map(|k| {
+                    let r = r.clone();
+                    thread::spawn(move || r.push(k as u64, (k, k)).is_ok())
+                })
+                .collect();
+            let mut got = Vec::new();
+            if let Some(v) = r.pop() {
+                got.push(v);
+            }
+            let pushed = producers
+                .into_iter()
+                .map(|t| t.join().unwrap() as usize)
+                .sum::<usize>()
+                + 1;
+            while let Some(v) = r.pop() {
+                got.push(v);
+            }
+            assert_eq!(got.len(), pushed);
+            assert!(got.iter().all(|&(a, b)| a == b));
+            let mut keys: Vec<u32> = got.iter().map(|&(a, _)| a).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            assert_eq!(keys.len(), got.len(), "a value came out twice");
         });
     }
 }
