@@ -362,6 +362,18 @@ impl<T> Mutex<T> {
         unsafe { libc::pthread_mutex_unlock(self.raw.get()) };
     }
 
+    /// In a forked child, make the mutex unlocked again when it was held by a
+    /// thread of the parent, which does not exist in the child.
+    ///
+    /// # Safety
+    /// Only in the child side of `fork`, while the child has one thread and
+    /// that thread does not hold or wait for this mutex.
+    pub unsafe fn reinit_after_fork(&self) {
+        // SAFETY: guaranteed by the caller: nobody can be using the mutex, so
+        // overwriting it with a fresh initialiser cannot disturb an owner.
+        unsafe { self.raw.get().write(libc::PTHREAD_MUTEX_INITIALIZER) };
+    }
+
     /// Access the data while the caller holds the lock through `raw_lock`.
     ///
     /// # Safety

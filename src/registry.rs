@@ -13,9 +13,11 @@
 //! callback may call `sigx_on` or `sigx_uninstall` on itself. Lock order:
 //! gate, then registry.
 //!
-//! Fork: the `pthread_atfork` hooks take both locks before `fork` and release
-//! them on both sides, so the child never inherits a lock held by a thread it
-//! does not have. The child then empties the queues (see API.md).
+//! Fork: the `pthread_atfork` hooks take the registry lock before `fork` and
+//! release it on both sides, so the child never inherits it held by a thread
+//! it does not have. The gate is not taken (fork must not wait for a long
+//! callback); the child re-initialises it if another thread held it. The
+//! child then empties the queues (see API.md).
 
 use crate::error::{Error, Flags, Signal, Timeout};
 use crate::handler::{self, CAUGHT, HAS_RING, InfoRing, SEQ, SLOTS};
@@ -122,19 +124,11 @@ fn ensure_fork_hooks() {
 }
 
 extern "C" fn before_fork() {
-    // A fork from inside a callback already holds the gate.
-    let me = os::thread_id();
-    if GATE_OWNER.load(Ordering::Relaxed) != me {
-        GATE.raw_lock();
-    }
     REGISTRY.raw_lock();
 }
 
 extern "C" fn after_fork_parent() {
     REGISTRY.raw_unlock();
-    if GATE_OWNER.load(Ordering::Relaxed) != os::thread_id() {
-        GATE.raw_unlock();
-    }
 }
 
 extern "C" fn after_fork_child() {
@@ -144,7 +138,15 @@ extern "C" fn after_fork_child() {
         pending::reset_after_fork();
         wake::reset_after_fork();
     }
-    after_fork_parent();
+    // The gate is not taken before fork: a callback may run for long, and
+    // fork must not wait for it. If a thread of the parent held it, that
+    // thread is gone in the child, so the gate starts free.
+    if GATE_OWNER.load(Ordering::Relaxed) != os::thread_id() {
+        GATE_OWNER.store(0, Ordering::Relaxed);
+        // SAFETY: we are the child's only thread and we do not hold the gate.
+        unsafe { GATE.reinit_after_fork() };
+    }
+    REGISTRY.raw_unlock();
 }
 
 fn ring_for(state: &mut State, sig: Signal) -> Result<&'static InfoRing, Error> {

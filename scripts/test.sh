@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Run every test suite of sigx: Rust (unit, property, loom), the header
+# check, and through CMake/ctest the C tests, the examples, packaging
+# (install + find_package + pkg-config + ABI + header modes) and the Python
+# bindings; then the C tests again under sanitizers and valgrind.
+#
+#   scripts/test.sh           everything
+#   SIGX_QUICK=1 scripts/test.sh   skip the sanitizer/valgrind pass
+#
+# Needs: cargo (with clippy, rustfmt), cbindgen 0.29.4, cmake >= 3.16, a C
+# compiler and g++, pkg-config, valgrind, python3 with pytest. .ci/run installs
+# whatever of these a fresh Debian machine lacks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+step "include/sigx.h matches cbindgen's output"
+scripts/gen-header.sh --check
+
+step "cargo test (unit, integration, property tests)"
+cargo test
+
+step "loom model checks of the ring"
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom_tests
+
+step "C tests, examples, packaging and Python (ctest)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+if [ -z "${SIGX_QUICK:-}" ] && [ -x scripts/check-sanitizers.sh ]; then
+    step "C tests under sanitizers and valgrind"
+    scripts/check-sanitizers.sh
+fi
+
+step "all test suites passed"
