@@ -1,0 +1,115 @@
+# Packaging tests (label "packaging"): what a user of an installed sigx sees.
+# They reuse the library the build made (nothing here runs cargo), so build
+# first:
+#
+#   cmake --build build && ctest --test-dir build -L packaging --output-on-failure
+#
+#   packaging_abi                  exported symbols = sigx.h's functions, all sigx_*;
+#                                  soname, NODELETE, no RPATH/TEXTREL/exec stack
+#   packaging_header_<cc>_<std>    sigx.h alone, and every part of it, compiled
+#                                  pedantically as C99/C11 and C++11/C++17
+#   packaging_header_macros        header_all.c uses every SIGX_ macro of sigx.h
+#   packaging_install_layout       cmake --install: files, links, relocatable files
+#   packaging_find_package         find_package versions, components, damaged install
+#   packaging_consumer_cmake       c-tests/consumer via find_package, shared and static
+#   packaging_consumer_pkgconfig   the consumer via pkg-config, shared and static
+#   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
+# Scripts and the probe project live in c-tests/packaging/.
+find_program(SIGX_BASH bash)
+if(NOT SIGX_BASH)
+  message(WARNING "bash not found: the packaging tests are not registered")
+  return()
+endif()
+
+set(_pkg_scripts "${CMAKE_CURRENT_SOURCE_DIR}/packaging")
+set(_pkg_work "${CMAKE_CURRENT_BINARY_DIR}/packaging")
+set(_pkg_tests "")
+
+# --- Exported ABI -----------------------------------------------------------------
+add_test(NAME packaging_abi
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_abi.sh" "${SIGX_SHARED_REAL}" "${SIGX_STATIC}"
+          "${PROJECT_SOURCE_DIR}/include/sigx.h" "libsigx.so.${SIGX_SOVERSION}" "${CMAKE_C_COMPILER}")
+list(APPEND _pkg_tests packaging_abi)
+
+# --- Header quality -----------------------------------------------------------------
+# gcc and g++ are required (a missing one fails its tests with a message
+# saying so); clang and clang++ are used when they are installed.
+function(_sigx_header_tests tag program required)
+  find_program(SIGX_HEADER_CC_${tag} ${program})
+  set(cc "${SIGX_HEADER_CC_${tag}}")
+  if(NOT cc)
+    if(NOT required)
+      return()
+    endif()
+    set(cc "${program}") # check_header.sh reports it missing
+  endif()
+  foreach(std IN LISTS ARGN)
+    string(REPLACE "+" "x" std_name "${std}")
+    set(name packaging_header_${tag}_${std_name})
+    add_test(NAME ${name}
+      COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_header.sh" "${cc}" "${std}"
+              "${PROJECT_SOURCE_DIR}/include" "${CMAKE_CURRENT_SOURCE_DIR}/header" "${_pkg_work}/${name}")
+    list(APPEND _pkg_tests ${name})
+  endforeach()
+  set(_pkg_tests "${_pkg_tests}" PARENT_SCOPE)
+endfunction()
+_sigx_header_tests(gcc gcc TRUE c99 c11)
+_sigx_header_tests(gxx g++ TRUE c++11 c++17)
+_sigx_header_tests(clang clang FALSE c99 c11)
+_sigx_header_tests(clangxx clang++ FALSE c++11 c++17)
+add_test(NAME packaging_header_macros
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_header.sh" --macros
+          "${PROJECT_SOURCE_DIR}/include/sigx.h" "${CMAKE_CURRENT_SOURCE_DIR}/header/header_all.c")
+list(APPEND _pkg_tests packaging_header_macros)
+
+# --- Install, then use the installed prefix ------------------------------------------
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  message(STATUS "packaging: absolute CMAKE_INSTALL_LIBDIR/INCLUDEDIR, so the install is not relocatable: install tests skipped")
+  set_tests_properties(${_pkg_tests} PROPERTIES LABELS packaging TIMEOUT 120)
+  return()
+endif()
+file(RELATIVE_PATH _pkg_lib_subdir "${PROJECT_BINARY_DIR}" "${SIGX_LIB_DIR}")
+# A /usr or / prefix legitimately appears in the config (CMake's "/usr move" code).
+set(_pkg_prefix_arg "")
+if(NOT CMAKE_INSTALL_PREFIX MATCHES "^/(usr/?)?$")
+  set(_pkg_prefix_arg --configured-prefix "${CMAKE_INSTALL_PREFIX}")
+endif()
+function(_sigx_install_test name checks)
+  add_test(NAME ${name}
+    COMMAND "${SIGX_BASH}" "${_pkg_scripts}/install_and_consume.sh"
+      --cmake "${CMAKE_COMMAND}" --source "${PROJECT_SOURCE_DIR}" --build "${PROJECT_BINARY_DIR}"
+      --work "${_pkg_work}/${name}" --cc "${CMAKE_C_COMPILER}" --libdir "${CMAKE_INSTALL_LIBDIR}"
+      --static-libs "${SIGX_STATIC_LINK_LIBS}" --lib-subdir "${_pkg_lib_subdir}"
+      --version "${PROJECT_VERSION}" --soversion "${SIGX_SOVERSION}"
+      ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
+  set(_pkg_tests ${_pkg_tests} ${name} PARENT_SCOPE)
+endfunction()
+_sigx_install_test(packaging_install_layout layout)
+_sigx_install_test(packaging_find_package find-package)
+_sigx_install_test(packaging_consumer_cmake cmake)
+_sigx_install_test(packaging_consumer_pkgconfig pkg-config)
+# Where CMake does not search lib64 (Debian), a lib64 prefix is found through sigx_DIR.
+get_property(_pkg_lib64_searched GLOBAL PROPERTY FIND_LIBRARY_USE_LIB64_PATHS)
+if(_pkg_lib64_searched)
+  set(_pkg_find_lib64 prefix)
+else()
+  set(_pkg_find_lib64 sigx_DIR)
+endif()
+if(NOT CMAKE_INSTALL_LIBDIR STREQUAL "lib64")
+  _sigx_install_test(packaging_libdir_lib64 layout,cmake,pkg-config
+    --reconfigure-libdir lib64 --find-with ${_pkg_find_lib64})
+endif()
+# find_package searches lib/<arch>/cmake only for the consumer's own <arch>.
+if(CMAKE_LIBRARY_ARCHITECTURE)
+  _sigx_install_test(packaging_libdir_multiarch layout,cmake,pkg-config
+    --reconfigure-libdir "lib/${CMAKE_LIBRARY_ARCHITECTURE}")
+endif()
+
+set_tests_properties(${_pkg_tests} PROPERTIES LABELS packaging TIMEOUT 120)
+set_tests_properties(packaging_consumer_cmake packaging_consumer_pkgconfig packaging_find_package
+  PROPERTIES TIMEOUT 300)
+foreach(name packaging_libdir_lib64 packaging_libdir_multiarch)
+  if(TEST ${name})
+    set_tests_properties(${name} PROPERTIES TIMEOUT 300)
+  endif()
+endforeach()

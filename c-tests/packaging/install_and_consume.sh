@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Installs a built sigx tree into a fresh prefix under WORK, moves the prefix
+# somewhere else (so any absolute path written at install time would break),
+# then uses it the way users do. Reuses the library the build already made:
+# nothing here runs cargo.
+#
+#   install_and_consume.sh --source S --build B --work W --cc CC --libdir L
+#       --lib-subdir lib --version X.Y.Z --soversion N
+#       --static-libs "gcc_s;util;..." --check CHECK[,CHECK...]
+#       [--cmake cmake] [--configured-prefix /usr/local]
+#       [--reconfigure-libdir L2] [--find-with prefix|sigx_DIR]
+#
+# B is a built tree of S, with the library in B/<lib-subdir>; L is its
+# CMAKE_INSTALL_LIBDIR. Every file goes under W, which is emptied first.
+#
+# Checks:
+#   layout        the installed files, links, soname, and that no build,
+#                 source or install path is written into the CMake or .pc files
+#   find-package  what find_package(sigx ...) accepts and refuses (probe/),
+#                 including the message for an install that lacks libsigx.so
+#   cmake         c-tests/consumer built with sigx::sigx and with
+#                 sigx::sigx_static, and run
+#   pkg-config    the consumer compiled with `pkg-config --cflags --libs sigx`
+#                 and with `--static`, and run
+# --reconfigure-libdir configures a second tree of S with
+# -DCMAKE_INSTALL_LIBDIR=L2, gives it a copy of B's built library and
+# installs that instead.
+# --find-with sigx_DIR points the consumer at the package directory instead
+# of the prefix, for a libdir that this platform's CMake does not search
+# (lib64 on Debian: FIND_LIBRARY_USE_LIB64_PATHS is off there).
+set -euo pipefail
+
+cmake_exe=${CMAKE:-cmake}
+source_dir= build_dir= work= cc= libdir= static_libs= checks= relibdir= lib_subdir= configured_prefix=
+version= soversion=
+find_with=prefix
+while [ $# -gt 0 ]; do
+    case $1 in
+        --cmake) cmake_exe=$2 ;;
+        --source) source_dir=$2 ;;
+        --build) build_dir=$2 ;;
+        --work) work=$2 ;;
+        --cc) cc=$2 ;;
+        --libdir) libdir=$2 ;;
+        --static-libs) static_libs=$2 ;;
+        --check) checks=$2 ;;
+        --reconfigure-libdir) relibdir=$2 ;;
+        --lib-subdir) lib_subdir=$2 ;;
+        --configured-prefix) configured_prefix=$2 ;;
+        --find-with) find_with=$2 ;;
+        --version) version=$2 ;;
+        --soversion) soversion=$2 ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+for v in source_dir build_dir work cc libdir checks lib_subdir version soversion; do
+    [ -n "${!v}" ] || { echo "$0: missing an argument ($v); see the usage at the top" >&2; exit 2; }
+done
+
+step() { printf '\n== %s\n' "$*"; }
+die() { echo "FAIL: $*" >&2; exit 1; }
+run() { echo "+ $*"; "$@"; }
+
+real_so=libsigx.so.$version soname=libsigx.so.$soversion
+
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+# --- Install ---------------------------------------------------------------------
+[ -f "$build_dir/$lib_subdir/$real_so" ] && [ -f "$build_dir/$lib_subdir/libsigx.a" ] \
+    || die "no built library in $build_dir/$lib_subdir: build first (cmake --build $build_dir)"
+tree=$build_dir
+if [ -n "$relibdir" ]; then
+    step "configure a second tree with CMAKE_INSTALL_LIBDIR=$relibdir"
+    tree=$work/tree
+    run "$cmake_exe" -S "$source_dir" -B "$tree" -DCMAKE_INSTALL_LIBDIR="$relibdir" \
+        -DCMAKE_C_COMPILER="$cc" -DSIGX_BUILD_TESTS=OFF -DSIGX_BUILD_EXAMPLES=OFF >"$work/tree.log" \
+        || { cat "$work/tree.log"; die "configuring $source_dir failed"; }
+    mkdir -p "$tree/$lib_subdir"
+    cp -a "$build_dir/$lib_subdir/." "$tree/$lib_subdir/"
+    libdir=$relibdir
+fi
+stage=$work/stage
+step "cmake --install into $stage"
+run "$cmake_exe" --install "$tree" --prefix "$stage"
+
+check_layout() {
+    local p=$1 L=$1/$libdir
+    step "layout of $p (libdir $libdir)"
+    [ -f "$p/include/sigx.h" ] || die "missing include/sigx.h"
+    cmp -s "$p/include/sigx.h" "$source_dir/include/sigx.h" || die "installed sigx.h differs from include/sigx.h"
+    [ -f "$L/$real_so" ] && [ ! -L "$L/$real_so" ] || die "$L/$real_so is not a regular file"
+    [ -x "$L/$real_so" ] || die "$L/$real_so is not executable"
+    [ "$(readlink "$L/$soname")" = "$real_so" ] || die "$soname should be a relative link to $real_so, is '$(readlink "$L/$soname" || true)'"
+    [ "$(readlink "$L/libsigx.so")" = "$soname" ] || die "libsigx.so should be a relative link to $soname, is '$(readlink "$L/libsigx.so" || true)'"
+    [ "$(readelf -dW "$L/libsigx.so" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')" = "$soname" ] \
+        || die "the installed library's soname is not $soname"
+    [ -f "$L/libsigx.a" ] && [ "$(head -c 8 "$L/libsigx.a")" = '!<arch>' ] || die "$L/libsigx.a is not an ar archive"
+
+    local expected actual
+    expected=$(printf '%s\n' include/sigx.h "$libdir/$real_so" "$libdir/$soname" "$libdir/libsigx.so" \
+        "$libdir/libsigx.a" "$libdir/pkgconfig/sigx.pc" "$libdir/cmake/sigx/sigxConfig.cmake" \
+        "$libdir/cmake/sigx/sigxConfigVersion.cmake" "$libdir/cmake/sigx/sigxTargets.cmake" | sort)
+    actual=$(cd "$p" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
+    [ "$expected" = "$actual" ] || die "installed files differ from the expected set:
+$(diff <(echo "$expected") <(echo "$actual") || true)"
+    echo "ok: exactly the 9 expected files and links"
+
+    local pc=$L/pkgconfig/sigx.pc
+    grep -qx "Version: $version" "$pc" || die "sigx.pc lacks 'Version: $version'"
+    grep -q '^prefix=\${pcfiledir}/' "$pc" || die "sigx.pc does not derive prefix from \${pcfiledir}"
+    grep -Eq '^Libs\.private: .*-l' "$pc" || die "sigx.pc has no Libs.private"
+    echo "ok: sigx.pc: version $version, relative prefix, Libs.private"
+
+    # No absolute path of this machine in the relocatable files.
+    local f needle
+    for f in "$L/pkgconfig/sigx.pc" "$L"/cmake/sigx/*.cmake; do
+        for needle in "$stage" "$work" "$build_dir" "$tree" "$source_dir" ${configured_prefix:+"$configured_prefix"}; do
+            if grep -qF "$needle" "$f"; then
+                die "$f contains the absolute path $needle:
+$(grep -nF "$needle" "$f")"
+            fi
+        done
+    done
+    echo "ok: no build, source or install path in sigx.pc or the CMake files"
+}
+
+# Moves the staged prefix to $1 (a new name: any path recorded at install
+# time now points nowhere).
+relocate() {
+    step "move the prefix to $1"
+    mv "$stage" "$1"
+    stage=$1
+}
+
+# Runs a consumer executable; checks whether it needs libsigx.so.
+run_consumer() {
+    local exe=$1 linkage=$2 needed
+    run "$exe"
+    # (Whole outputs into variables: grep -q in a pipe under pipefail can fail
+    # the pipe by closing it early.)
+    needed=$(readelf -dW "$exe" | grep '(NEEDED)' || true)
+    if [[ $needed == *"[libsigx"* ]]; then
+        [ "$linkage" = shared ] || die "$exe was meant to be static but needs: $needed"
+        [[ $needed == *"[$soname]"* ]] || die "$exe does not need $soname by its soname: $needed"
+    else
+        [ "$linkage" = static ] || die "$exe does not need $soname: $needed"
+        [ -n "$(nm "$exe" | sed -n '/ T sigx_install$/p')" ] || die "$exe does not contain sigx_install"
+    fi
+    echo "ok: $(basename "$exe") ran, linked $linkage"
+}
+
+check_cmake() {
+    local p=$1 b=$work/consumer where
+    step "c-tests/consumer with find_package(sigx), prefix $p"
+    case $find_with in
+        prefix) where=-DCMAKE_PREFIX_PATH="$p" ;;
+        sigx_DIR) where=-Dsigx_DIR="$p/$libdir/cmake/sigx" ;;
+        *) die "--find-with must be prefix or sigx_DIR" ;;
+    esac
+    run "$cmake_exe" -S "$source_dir/c-tests/consumer" -B "$b" "$where" \
+        -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Release -DCONSUMER_STATIC=OFF
+    local found
+    found=$(sed -n 's/^sigx_DIR:[A-Z]*=//p' "$b/CMakeCache.txt")
+    [ "$found" = "$p/$libdir/cmake/sigx" ] || die "find_package used $found, not $p/$libdir/cmake/sigx"
+    run "$cmake_exe" --build "$b"
+    run_consumer "$b/consumer" shared
+    local resolved
+    resolved=$(ldd "$b/consumer" | sed -n "s/^[[:space:]]*$soname => \(.*\) (0x[0-9a-f]*)\$/\1/p")
+    [ "$(realpath "$resolved")" = "$(realpath "$p/$libdir/$real_so")" ] || die "$soname resolved to '$resolved', not the installed one"
+    echo "ok: $soname resolves into the relocated prefix"
+
+    step "the same, reconfigured with CONSUMER_STATIC=ON (sigx::sigx_static)"
+    run "$cmake_exe" -S "$source_dir/c-tests/consumer" -B "$b" -DCONSUMER_STATIC=ON
+    run "$cmake_exe" --build "$b"
+    run_consumer "$b/consumer" static
+}
+
+check_pkg_config() {
+    local p=$1
+    command -v pkg-config >/dev/null || die "pkg-config not found (Debian: apt-get install pkgconf)"
+    step "pkg-config against $p"
+    export PKG_CONFIG_PATH=$p/$libdir/pkgconfig
+    unset PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+    [ "$(pkg-config --modversion sigx)" = "$version" ] || die "pkg-config --modversion sigx: $(pkg-config --modversion sigx)"
+    pkg-config --exists 'sigx >= 0.1' || die "pkg-config: 'sigx >= 0.1' not satisfied"
+    local cflags libs slibs
+    cflags=$(pkg-config --cflags sigx)
+    libs=$(pkg-config --libs sigx)
+    slibs=$(pkg-config --static --libs sigx)
+    echo "cflags: $cflags"; echo "libs: $libs"; echo "static libs: $slibs"
+    # The flags must lead into the moved prefix.
+    local d
+    for d in ${cflags//-I/} ; do [ -f "$d/sigx.h" ] || die "-I$d holds no sigx.h"; done
+    for d in $libs; do
+        case $d in -L*) [ -f "${d#-L}/libsigx.so" ] || die "$d holds no libsigx.so" ;; esac
+    done
+
+    local src=$source_dir/c-tests/consumer/consumer.c std=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
+    # shellcheck disable=SC2086 # pkg-config output is a list of words
+    run "$cc" "${std[@]}" "$src" $cflags $libs -o "$work/pc-shared"
+    LD_LIBRARY_PATH=$p/$libdir run_consumer "$work/pc-shared" shared
+
+    # --static: the same flags plus Libs.private; -l:libsigx.a makes the
+    # linker take the archive although libsigx.so sits next to it.
+    local static_words=() w
+    for w in $slibs; do
+        [ "$w" = -lsigx ] && w=-l:libsigx.a
+        static_words+=("$w")
+    done
+    run "$cc" "${std[@]}" "$src" $cflags "${static_words[@]}" -o "$work/pc-static"
+    run_consumer "$work/pc-static" static
+}
+
+check_find_package() {
+    local p=$1 probe=$source_dir/c-tests/packaging/probe
+    step "find_package(sigx ...) answers, prefix $p"
+    run "$cmake_exe" -S "$probe" -B "$work/probe-good" -DPROBE_MODE=good -DPROBE_PREFIX="$p" \
+        -DPROBE_VERSION="$version" -DPROBE_SOVERSION="$soversion" -DPROBE_STATIC_LIBS="$static_libs"
+
+    step "an install without libsigx.so"
+    local broken=$work/broken
+    mkdir -p "$broken/$libdir"
+    cp -a "$p/include" "$broken/"
+    cp -a "$p/$libdir/cmake" "$p/$libdir/pkgconfig" "$broken/$libdir/"
+    ln -s "$p/$libdir/libsigx.a" "$broken/$libdir/libsigx.a"
+    run "$cmake_exe" -S "$probe" -B "$work/probe-broken" -DPROBE_MODE=broken -DPROBE_PREFIX="$broken" \
+        -DPROBE_VERSION="$version"
+    echo "+ $cmake_exe -S $probe -B $work/probe-required -DPROBE_MODE=broken-required ... (must fail)"
+    if "$cmake_exe" -S "$probe" -B "$work/probe-required" -DPROBE_MODE=broken-required \
+        -DPROBE_PREFIX="$broken" -DPROBE_VERSION="$version" >"$work/probe-required.log" 2>&1; then
+        cat "$work/probe-required.log"
+        die "find_package(sigx 0.1 REQUIRED) succeeded without libsigx.so"
+    fi
+    # CMake wraps long messages: join the lines before looking for the file name.
+    [[ "$(tr -s ' \n' ' ' <"$work/probe-required.log")" == *"$real_so is missing"* ]] || {
+        cat "$work/probe-required.log"; die "the REQUIRED failure does not name the missing $real_so"; }
+    grep -A 12 'CMake Error' "$work/probe-required.log" || true
+    echo "ok: REQUIRED fails and names the missing file"
+}
+
+IFS=, read -r -a check_list <<<"$checks"
+for c in "${check_list[@]}"; do
+    case $c in
+        layout) check_layout "$stage" ;;
+        find-package) [ "$stage" != "$work/stage" ] || relocate "$work/relocated"; check_find_package "$stage" ;;
+        cmake) [ "$stage" != "$work/stage" ] || relocate "$work/relocated prefix"; check_cmake "$stage" ;;
+        # pkg-config output cannot carry a space, which the cmake check's prefix has.
+        pkg-config)
+            case $stage in "$work/stage" | *" "*) relocate "$work/relocated-pc" ;; esac
+            check_pkg_config "$stage" ;;
+        *) die "unknown check '$c'" ;;
+    esac
+done
+printf '\nPASS: %s\n' "$checks"

@@ -1,0 +1,110 @@
+# Installation of what the top-level CMakeLists builds through cargo:
+#
+#   <prefix>/<includedir>/sigx.h
+#   <prefix>/<libdir>/libsigx.so.X.Y.Z, libsigx.so.X -> ..., libsigx.so -> ...
+#   <prefix>/<libdir>/libsigx.a
+#   <prefix>/<libdir>/cmake/sigx/sigx{Config,ConfigVersion,Targets}.cmake
+#   <prefix>/<libdir>/pkgconfig/sigx.pc
+#
+# Everything installed is relocatable: the CMake files find the prefix from
+# their own location (configure_package_config_file), and sigx.pc from
+# ${pcfiledir}. The prefix given to `cmake --install --prefix P` is therefore
+# never written into any file.
+#
+# Components: "Runtime" (the versioned shared library and its soname link),
+# "Development" (everything else), for packagers who split the two.
+#
+# Included by the top-level CMakeLists.txt after the imported targets exist;
+# uses SIGX_SHARED_REAL, SIGX_SHARED_SONAME, SIGX_SHARED_LINK, SIGX_STATIC,
+# SIGX_SOVERSION and SIGX_STATIC_LINK_LIBS from there.
+include(CMakePackageConfigHelpers)
+
+set(SIGX_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/sigx")
+set(SIGX_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+set(_sigx_gen "${PROJECT_BINARY_DIR}/sigx-install")
+
+# File names only; the config, the .pc file and the tests share them.
+get_filename_component(SIGX_SHARED_REAL_NAME "${SIGX_SHARED_REAL}" NAME)
+get_filename_component(SIGX_SHARED_SONAME_NAME "${SIGX_SHARED_SONAME}" NAME)
+get_filename_component(SIGX_SHARED_LINK_NAME "${SIGX_SHARED_LINK}" NAME)
+get_filename_component(SIGX_STATIC_NAME "${SIGX_STATIC}" NAME)
+
+# --- The files ----------------------------------------------------------------
+# install(FILES) copies a symlink as a symlink, so the two links keep pointing
+# at the versioned file next to them.
+install(FILES "${SIGX_SHARED_REAL}" "${SIGX_SHARED_SONAME}"
+  DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE
+  COMPONENT Runtime)
+install(FILES "${SIGX_SHARED_LINK}" "${SIGX_STATIC}"
+  DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  COMPONENT Development)
+install(FILES "${PROJECT_SOURCE_DIR}/include/sigx.h"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+  COMPONENT Development)
+
+# --- CMake package: sigxConfig.cmake, sigxConfigVersion.cmake, sigxTargets.cmake
+# The targets are IMPORTED (cargo builds the library, not CMake), so they
+# cannot go through install(EXPORT); sigxTargets.cmake declares them by hand.
+configure_package_config_file(
+  "${PROJECT_SOURCE_DIR}/cmake/sigxConfig.cmake.in"
+  "${_sigx_gen}/sigxConfig.cmake"
+  INSTALL_DESTINATION "${SIGX_INSTALL_CMAKEDIR}"
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_LIBDIR
+  NO_SET_AND_CHECK_MACRO)
+configure_file("${PROJECT_SOURCE_DIR}/cmake/sigxTargets.cmake.in"
+  "${_sigx_gen}/sigxTargets.cmake" @ONLY)
+# 0.x: a request for 0.1 accepts any 0.1.z (z >= requested), nothing else;
+# from 1.0 on this becomes SameMajorVersion.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(_sigx_compat SameMinorVersion)
+else()
+  set(_sigx_compat SameMajorVersion)
+endif()
+write_basic_package_version_file("${_sigx_gen}/sigxConfigVersion.cmake"
+  VERSION "${PROJECT_VERSION}"
+  COMPATIBILITY ${_sigx_compat})
+install(FILES
+  "${_sigx_gen}/sigxConfig.cmake"
+  "${_sigx_gen}/sigxConfigVersion.cmake"
+  "${_sigx_gen}/sigxTargets.cmake"
+  DESTINATION "${SIGX_INSTALL_CMAKEDIR}"
+  COMPONENT Development)
+
+# --- pkg-config -----------------------------------------------------------------
+# prefix is computed from ${pcfiledir}: one ".." per component of the .pc
+# directory ("lib/pkgconfig" -> ../.., "lib/x86_64-linux-gnu/pkgconfig" ->
+# ../../..). An absolute includedir or libdir is written as it is (and then
+# that part is not relocatable, as the user asked).
+function(_sigx_pc_dir out dir)
+  if(IS_ABSOLUTE "${dir}")
+    set(${out} "${dir}" PARENT_SCOPE)
+  else()
+    set(${out} "\${prefix}/${dir}" PARENT_SCOPE)
+  endif()
+endfunction()
+if(IS_ABSOLUTE "${SIGX_INSTALL_PKGCONFIGDIR}")
+  set(SIGX_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(TO_CMAKE_PATH "${SIGX_INSTALL_PKGCONFIGDIR}" _sigx_pcdir)
+  string(REGEX REPLACE "/+$" "" _sigx_pcdir "${_sigx_pcdir}")
+  string(REGEX REPLACE "[^/]+" ".." _sigx_up "${_sigx_pcdir}")
+  string(REGEX REPLACE "/+" "/" _sigx_up "${_sigx_up}")
+  set(SIGX_PC_PREFIX "\${pcfiledir}/${_sigx_up}")
+endif()
+_sigx_pc_dir(SIGX_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+_sigx_pc_dir(SIGX_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
+# Libs.private: the static library's own needs, as linker flags.
+set(SIGX_PC_LIBS_PRIVATE "")
+foreach(lib IN LISTS SIGX_STATIC_LINK_LIBS)
+  if(lib MATCHES "^-" OR IS_ABSOLUTE "${lib}")
+    list(APPEND SIGX_PC_LIBS_PRIVATE "${lib}")
+  else()
+    list(APPEND SIGX_PC_LIBS_PRIVATE "-l${lib}")
+  endif()
+endforeach()
+list(JOIN SIGX_PC_LIBS_PRIVATE " " SIGX_PC_LIBS_PRIVATE)
+configure_file("${PROJECT_SOURCE_DIR}/cmake/sigx.pc.in" "${_sigx_gen}/sigx.pc" @ONLY)
+install(FILES "${_sigx_gen}/sigx.pc"
+  DESTINATION "${SIGX_INSTALL_PKGCONFIGDIR}"
+  COMPONENT Development)
