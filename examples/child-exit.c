@@ -1,0 +1,95 @@
+/* child-exit: learn that a child process ended, and how, from SIGCHLD.
+ *
+ * When a child process exits (or is killed, stopped, continued) the kernel
+ * sends SIGCHLD to its parent. The signal's details say which child it was
+ * (pid) and how it ended (code and status). The parent must still "reap" the
+ * child with waitpid(): until then the finished child stays in the process
+ * table as a zombie.
+ *
+ * One caveat: standard signals do not queue. If two children end at about
+ * the same time, the parent may get a single SIGCHLD for both. So treat
+ * SIGCHLD as "some child changed state" and reap in a loop with WNOHANG
+ * until waitpid() reports nothing more.
+ *
+ * Run: ./child-exit
+ */
+#define _POSIX_C_SOURCE 200809L /* POSIX names (fork, waitpid) in strict C99 */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sigx.h>
+
+static void check(int status, const char *what)
+{
+    if (status < 0) {
+        fprintf(stderr, "%s failed: %s\n", what, sigx_strerror(status));
+        exit(1);
+    }
+}
+
+/* Wait for the SIGCHLD record and print what it says. */
+static void report_sigchld(void)
+{
+    sigx_info info;
+    check(sigx_wait(SIGX_BIT(SIGCHLD), &info, 10000), "sigx_wait");
+    printf("  SIGCHLD: child pid %d ", (int)info.pid);
+    if (info.code == CLD_EXITED)
+        printf("exited with status %d\n", (int)info.status);
+    else if (info.code == CLD_KILLED || info.code == CLD_DUMPED)
+        printf("was killed by %s\n", sigx_name(info.status));
+    else
+        printf("changed state (code %d)\n", (int)info.code);
+}
+
+/* Reap every child that has finished. */
+static void reap_children(void)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (WIFEXITED(status))
+            printf("  reaped child %d: exit status %d\n", (int)pid, WEXITSTATUS(status));
+        else if (WIFSIGNALED(status))
+            printf("  reaped child %d: killed by %s\n", (int)pid, sigx_name(WTERMSIG(status)));
+    }
+}
+
+int main(void)
+{
+    pid_t child;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Install before forking, so no SIGCHLD can be missed. */
+    check(sigx_install(SIGCHLD, 0), "sigx_install");
+
+    printf("Child 1 exits by itself with status 42\n");
+    child = fork();
+    if (child < 0) {
+        perror("fork");
+        return 1;
+    }
+    if (child == 0)
+        _exit(42); /* the child's whole life */
+    printf("  started child %d\n", (int)child);
+    report_sigchld();
+    reap_children();
+
+    printf("Child 2 waits until the parent sends it SIGTERM\n");
+    child = fork();
+    if (child < 0) {
+        perror("fork");
+        return 1;
+    }
+    if (child == 0) {
+        for (;;)
+            pause(); /* sleep until a signal ends us */
+    }
+    printf("  started child %d, sending it SIGTERM\n", (int)child);
+    check(sigx_send(child, SIGTERM, 0), "sigx_send");
+    report_sigchld();
+    reap_children();
+    return 0;
+}
