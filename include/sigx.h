@@ -291,12 +291,13 @@ int sigx_on(int signo, sigx_callback cb, void *user);
  * that moment, oldest first, in the calling thread. Records arriving while
  * the callbacks run are left for the next call.
  *
- * Callbacks run one at a time, even when several threads dispatch. A record
- * whose callback was removed before it could run is consumed without a
- * call.
+ * Callbacks run one at a time, even when several threads dispatch. If a
+ * callback is removed while this call has already taken a record for it,
+ * that record is consumed without a call; records still queued stay for
+ * `sigx_wait`.
  *
- * Returns how many callbacks ran (> 0, or 0 if every record found had lost
- * its callback meanwhile); SIGX_ERR_ARGUMENT for a timeout below -1;
+ * Returns how many callbacks ran (> 0); SIGX_ERR_ARGUMENT for a timeout
+ * below -1;
  * SIGX_ERR_TIMEOUT if none arrived in time; SIGX_ERR_NOT_INSTALLED if no
  * callback is registered.
  *
@@ -565,6 +566,8 @@ int sigx_raise(int signo);
  * "killed by signal" (`WIFSIGNALED`; a shell prints 128 + N, 130 for
  * SIGINT).
  *
+ * sigx stops catching `signo` and drops its callback, as `sigx_default`
+ * does (a later `sigx_uninstall` still puts back the original disposition).
  * Returns only if the default action does not end the process (ignore,
  * stop/continue), then with SIGX_OK; SIGX_ERR_SIGNAL if `signo` is not
  * valid; SIGX_ERR_FORBIDDEN for the C library's reserved signals.

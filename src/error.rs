@@ -6,7 +6,7 @@
 //! its order: argument values first, then the signal number.
 
 use crate::signals;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What went wrong; maps one-to-one onto the C status codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,31 @@ impl Timeout {
             0 => Ok(Timeout::Poll),
             ms if ms > 0 => Ok(Timeout::After(Duration::from_millis(ms as u64))),
             _ => Err(Error::Argument),
+        }
+    }
+}
+
+/// The moment a wait must end, fixed when the wait starts so that a wait
+/// made of several sleeps never lasts longer than asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// Look once, do not sleep.
+    Now,
+    /// Sleep until this instant at the latest.
+    At(Instant),
+    /// No limit (also for timeouts too far away to represent).
+    Never,
+}
+
+impl Timeout {
+    /// The deadline this timeout gives, counted from now.
+    pub fn deadline(self) -> Deadline {
+        match self {
+            Timeout::Poll => Deadline::Now,
+            Timeout::Forever => Deadline::Never,
+            Timeout::After(d) => Instant::now()
+                .checked_add(d)
+                .map_or(Deadline::Never, Deadline::At),
         }
     }
 }

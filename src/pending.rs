@@ -4,7 +4,7 @@
 //! Runs in normal context only. It reads the rings lock-free (they are never
 //! freed), so waiters never contend with installs on the registry lock.
 
-use crate::error::{Error, Timeout};
+use crate::error::{Deadline, Error};
 use crate::handler::{CAUGHT, HAS_RING, SLOTS};
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
@@ -90,14 +90,10 @@ pub fn stats(signo: Option<i32>) -> sigx_stats {
 /// so a dispatcher sees callbacks registered while it sleeps).
 ///
 /// Fails with `NotInstalled` as soon as no signal of the mask is caught and
-/// none has records queued, and with `Timeout` when the time is up. Either
-/// failure settles the eventfd (see [`wake::settle_fd`]).
-pub fn wait(mask_now: impl Fn() -> u64, timeout: Timeout) -> Result<sigx_info, Error> {
-    let deadline = match timeout {
-        Timeout::After(d) => Some(Instant::now().checked_add(d)),
-        _ => None,
-    };
-    let waiter = (timeout != Timeout::Poll).then(Waiter::register);
+/// none has records queued, and with `Timeout` when the deadline passes.
+/// Either failure settles the eventfd (see [`wake::settle_fd`]).
+pub fn wait(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
+    let waiter = (deadline != Deadline::Now).then(Waiter::register);
     loop {
         let epoch = waiter.as_ref().map(|w| w.epoch());
         let mask = mask_now();
@@ -105,36 +101,29 @@ pub fn wait(mask_now: impl Fn() -> u64, timeout: Timeout) -> Result<sigx_info, E
             return Ok(rec);
         }
         // Relaxed: a stale view only delays the NotInstalled answer to the
-        // next wake-up (uninstall nudges waiters).
-        let result = if mask & CAUGHT.load(Ordering::Relaxed) == 0 {
-            Some(Error::NotInstalled)
+        // next wake-up (every change of CAUGHT nudges waiters).
+        let err = if mask & CAUGHT.load(Ordering::Relaxed) == 0 {
+            Error::NotInstalled
         } else {
             match (&waiter, epoch, deadline) {
-                (Some(w), Some(e), None) => {
+                (Some(w), Some(e), Deadline::Never) => {
                     w.sleep(e, None);
-                    None
+                    continue;
                 }
-                // A deadline too far away to represent: wait as if forever.
-                (Some(w), Some(e), Some(None)) => {
-                    w.sleep(e, None);
-                    None
+                (Some(w), Some(e), Deadline::At(at)) if Instant::now() < at => {
+                    w.sleep(e, Some(at));
+                    continue;
                 }
-                (Some(w), Some(e), Some(Some(d))) if Instant::now() < d => {
-                    w.sleep(e, Some(d));
-                    None
-                }
-                _ => Some(Error::Timeout),
+                _ => Error::Timeout,
             }
         };
-        if let Some(err) = result {
-            // One last look: a record may have arrived during the sleep that
-            // just timed out.
-            if let Some(rec) = take(mask, u64::MAX) {
-                return Ok(rec);
-            }
-            wake::settle_fd(|| queued(u64::MAX) > 0);
-            return Err(err);
+        // One last look: a record may have arrived during the sleep that
+        // just timed out.
+        if let Some(rec) = take(mask, u64::MAX) {
+            return Ok(rec);
         }
+        wake::settle_fd(|| queued(u64::MAX) > 0);
+        return Err(err);
     }
 }
 

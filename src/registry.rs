@@ -208,6 +208,10 @@ pub fn install(sig: Signal, flags: Flags) -> Result<(), Error> {
     }
     os::set_action(sig.get(), &os::handler_action(handler::handle, sa_flags))?;
     CAUGHT.fetch_or(sig.bit(), Ordering::SeqCst);
+    if CALLBACKS.load(Ordering::SeqCst) & sig.bit() == 0 {
+        // Dropped by `sigx_reraise`, which cannot take the lock.
+        entry.callback = None;
+    }
     state.entries[sig.get() as usize] = entry;
     Ok(())
 }
@@ -320,23 +324,38 @@ pub fn on(sig: Signal, callback: Option<Callback>) -> Result<(), Error> {
 }
 
 /// Wait for records of signals with callbacks and run their callbacks.
-/// Returns how many ran.
+/// Returns how many ran (at least one).
 pub fn dispatch(timeout: Timeout) -> Result<u32, Error> {
-    if CALLBACKS.load(Ordering::SeqCst) == 0 {
-        return Err(Error::NotInstalled);
-    }
-    let first = pending::wait(|| CALLBACKS.load(Ordering::SeqCst), timeout)?;
-    // Records delivered after this point wait for the next call.
-    let last = SEQ.load(Ordering::SeqCst);
-    let mut ran = 0u32;
-    let mut next = Some(first);
-    while let Some(rec) = next {
-        if run_callback(&rec) {
-            ran = ran.saturating_add(1);
+    let deadline = timeout.deadline();
+    loop {
+        // The check inside `wait` also covers "no callback registered": an
+        // empty mask has nothing caught.
+        let first = pending::wait(|| CALLBACKS.load(Ordering::SeqCst), deadline)?;
+        // Records delivered after this point wait for the next call.
+        let last = SEQ.load(Ordering::SeqCst);
+        let mut ran = 0u32;
+        let mut next = Some(first);
+        while let Some(rec) = next {
+            if run_callback(&rec) {
+                ran = ran.saturating_add(1);
+            }
+            next = pending::take(CALLBACKS.load(Ordering::SeqCst), last);
         }
-        next = pending::take(CALLBACKS.load(Ordering::SeqCst), last);
+        // Every record taken had lost its callback meanwhile: keep waiting.
+        if ran > 0 {
+            return Ok(ran);
+        }
     }
-    Ok(ran)
+}
+
+/// What `sigx_reraise` must forget before it sets `SIG_DFL` behind the
+/// registry's back: the signal is no longer caught and has no callback.
+/// Async-signal-safe (atomics and a futex wake only); the registry entry is
+/// reconciled on the next install.
+pub fn forget_for_reraise(sig: Signal) {
+    CAUGHT.fetch_and(!sig.bit(), Ordering::SeqCst);
+    CALLBACKS.fetch_and(!sig.bit(), Ordering::SeqCst);
+    wake::nudge();
 }
 
 /// Run the callback of `rec.signo` if one is still registered.

@@ -40,12 +40,13 @@ pub extern "C" fn sigx_on(signo: c_int, cb: sigx_callback, user: *mut c_void) ->
 /// that moment, oldest first, in the calling thread. Records arriving while
 /// the callbacks run are left for the next call.
 ///
-/// Callbacks run one at a time, even when several threads dispatch. A record
-/// whose callback was removed before it could run is consumed without a
-/// call.
+/// Callbacks run one at a time, even when several threads dispatch. If a
+/// callback is removed while this call has already taken a record for it,
+/// that record is consumed without a call; records still queued stay for
+/// `sigx_wait`.
 ///
-/// Returns how many callbacks ran (> 0, or 0 if every record found had lost
-/// its callback meanwhile); SIGX_ERR_ARGUMENT for a timeout below -1;
+/// Returns how many callbacks ran (> 0); SIGX_ERR_ARGUMENT for a timeout
+/// below -1;
 /// SIGX_ERR_TIMEOUT if none arrived in time; SIGX_ERR_NOT_INSTALLED if no
 /// callback is registered.
 ///

@@ -2,7 +2,7 @@
 
 use super::boundary_status;
 use crate::error::{Error, Signal};
-use crate::os;
+use crate::{os, registry};
 use std::os::raw::c_int;
 
 /// A signal number that may be sent: 0 (existence check) or a valid signal.
@@ -46,6 +46,8 @@ pub extern "C" fn sigx_raise(signo: c_int) -> c_int {
 /// "killed by signal" (`WIFSIGNALED`; a shell prints 128 + N, 130 for
 /// SIGINT).
 ///
+/// sigx stops catching `signo` and drops its callback, as `sigx_default`
+/// does (a later `sigx_uninstall` still puts back the original disposition).
 /// Returns only if the default action does not end the process (ignore,
 /// stop/continue), then with SIGX_OK; SIGX_ERR_SIGNAL if `signo` is not
 /// valid; SIGX_ERR_FORBIDDEN for the C library's reserved signals.
@@ -58,7 +60,11 @@ pub extern "C" fn sigx_reraise(signo: c_int) -> c_int {
             // SIGKILL and SIGSTOP cannot be defaulted, but raising them
             // does what the caller asked.
             Err(Error::Uncatchable) => signo,
-            other => other?.get(),
+            other => {
+                let sig = other?;
+                registry::forget_for_reraise(sig);
+                sig.get()
+            }
         };
         os::reraise(sig);
         Ok(())

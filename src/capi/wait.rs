@@ -30,7 +30,7 @@ pub extern "C" fn sigx_wait(mask: u64, out: *mut sigx_info, timeout_ms: i64) -> 
             return Err(Error::Argument);
         }
         let timeout = Timeout::from_ms(timeout_ms)?;
-        out.write(pending::wait(|| mask, timeout)?);
+        out.write(pending::wait(|| mask, timeout.deadline())?);
         Ok(())
     })
 }
