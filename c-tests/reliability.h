@@ -1,0 +1,195 @@
+/* Helpers shared by the reliability suites (test_stress_*, test_safety_*,
+ * test_misuse_*): scaling of the workloads, sending with retry, process
+ * start barriers and small atomics. Include after test.h. C99 plus GCC
+ * __atomic builtins (which ThreadSanitizer understands). */
+#ifndef SIGX_RELIABILITY_H
+#define SIGX_RELIABILITY_H
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+#define REL_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define REL_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define REL_ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+
+/* Workload size: `base` times 10 with SIGX_LONG=1, divided by
+ * SIGX_STRESS_DIV (the sanitizer and valgrind runs set it), never below
+ * `floor`. */
+static inline long rel_scaled(long base, long floor)
+{
+    long n = base;
+    const char *lng = getenv("SIGX_LONG");
+    const char *div = getenv("SIGX_STRESS_DIV");
+    if (lng != NULL && strcmp(lng, "1") == 0)
+        n *= 10;
+    if (div != NULL) {
+        long d = strtol(div, NULL, 10);
+        if (d > 1)
+            n /= d;
+    }
+    return n < floor ? floor : n;
+}
+
+/* Monotonic milliseconds: used only for "no progress for a long time"
+ * failure reports, never to decide what behaviour is correct. */
+static inline long long rel_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Back off briefly when the kernel's queue of pending signals is full. */
+static inline void rel_backoff(unsigned attempt)
+{
+    if (attempt < 2) {
+        sched_yield();
+    } else {
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* The user's count of queued signals and its limit, from the SigQ line of
+ * /proc/self/status. RLIMIT_SIGPENDING is checked against a count shared
+ * by every process of the same user, so a flood here can make another
+ * program's sigqueue() fail, and theirs ours. Returns 0 if unknown.
+ * Async-signal-safe (open, read, close), so forked senders may use it. */
+static inline int rel_user_sigq(long *queued, long *limit)
+{
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n, have = 0;
+    while (have < (ssize_t)sizeof buf - 1 &&
+           (n = read(fd, buf + have, sizeof buf - 1 - (size_t)have)) > 0)
+        have += n;
+    close(fd);
+    buf[have] = 0;
+    const char *p = strstr(buf, "SigQ:");
+    if (p == NULL)
+        return 0;
+    p += 5;
+    long q = 0, l = 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    while (*p >= '0' && *p <= '9')
+        q = q * 10 + (*p++ - '0');
+    if (*p++ != '/')
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        l = l * 10 + (*p++ - '0');
+    *queued = q;
+    *limit = l;
+    return l > 0;
+}
+
+/* sigx_send, retried while the kernel answers EAGAIN (the user's
+ * RLIMIT_SIGPENDING budget is used up). Returns the final status; for
+ * SIGX_ERR_SYSTEM, errno says why. */
+static inline int rel_send(pid_t pid, int signo, uint64_t value)
+{
+    for (unsigned attempt = 0;; attempt++) {
+        int rc = sigx_send(pid, signo, value);
+        if (rc != SIGX_ERR_SYSTEM || errno != EAGAIN)
+            return rc;
+        rel_backoff(attempt);
+    }
+}
+
+/* A flood sender's send: like rel_send, and every 256th call it waits
+ * while the user's queued signals fill more than half the budget, so that
+ * a flood never starves other programs of the same user (other test
+ * suites running in parallel) for long. `*count` is the caller's counter. */
+static inline int rel_send_paced(pid_t pid, int signo, uint64_t value, unsigned long *count)
+{
+    if ((*count)++ % 256 == 0) {
+        long q, l;
+        for (unsigned attempt = 2; rel_user_sigq(&q, &l) && q > l / 2; attempt++)
+            rel_backoff(attempt);
+    }
+    return rel_send(pid, signo, value);
+}
+
+/* sigx_raise, retried on EAGAIN (real-time signals count against the
+ * same budget). */
+static inline int rel_raise(int signo)
+{
+    for (unsigned attempt = 0;; attempt++) {
+        int rc = sigx_raise(signo);
+        if (rc != SIGX_ERR_SYSTEM || errno != EAGAIN)
+            return rc;
+        rel_backoff(attempt);
+    }
+}
+
+/* A one-shot start line for forked processes: children block in
+ * rel_gate_wait() until the parent calls rel_gate_open(). */
+typedef struct rel_gate {
+    int fd[2];
+} rel_gate;
+
+static inline void rel_gate_init(rel_gate *g)
+{
+    ASSERT_SYS(pipe(g->fd));
+}
+
+/* In the child. Returns once the parent opened the gate. */
+static inline void rel_gate_wait(rel_gate *g)
+{
+    char c;
+    close(g->fd[1]);
+    while (read(g->fd[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    close(g->fd[0]);
+}
+
+/* In the parent, after forking every child. */
+static inline void rel_gate_open(rel_gate *g)
+{
+    close(g->fd[0]);
+    close(g->fd[1]); /* EOF releases every reader */
+}
+
+/* waitpid that survives EINTR; returns the raw status. */
+static inline int rel_wait_child(pid_t pid)
+{
+    int status = 0;
+    pid_t r;
+    do {
+        r = waitpid(pid, &status, 0);
+    } while (r < 0 && errno == EINTR);
+    ASSERT_EQ(r, pid);
+    return status;
+}
+
+/* waitpid + the child must have exited with status 0. */
+static inline void rel_expect_clean_exit(pid_t pid, const char *what)
+{
+    int status = rel_wait_child(pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "%s (pid %d) ended badly: %s %d\n", what, (int)pid,
+                WIFEXITED(status) ? "exit status" : "killed by signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        exit(1);
+    }
+}
+
+static inline sigx_stats rel_stats(int signo)
+{
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(signo, &st));
+    return st;
+}
+
+#endif
