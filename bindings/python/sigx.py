@@ -1,0 +1,917 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
+"""POSIX signals for Python, through libsigx (ctypes, no compiled parts).
+
+What this adds to Python's own ``signal`` module:
+
+* Any thread may install, wait and dispatch; ``signal.signal`` works only
+  in the main thread, and Python handlers run only there.
+* Every delivery is kept as a record: who sent it (``pid``, ``uid``), the
+  ``sigqueue`` value, the ``si_code``, a process-wide sequence number and a
+  timestamp. Real-time signals are counted without loss, and anything dropped
+  because a queue was full is reported, never lost silently.
+* A file descriptor for ``selectors``/``asyncio`` loops, usable in any
+  thread (``signal.set_wakeup_fd`` is for the main thread only).
+
+Quick use::
+
+    import signal, sigx
+    sigx.install(signal.SIGTERM)
+    info = sigx.wait(signal.SIGTERM, timeout=5.0)   # None on timeout
+    if info is not None:
+        print(info.name, "from pid", info.pid)
+    sigx.uninstall(signal.SIGTERM)
+
+Signals may be given as ints, ``signal.Signals`` members or names
+(``"SIGINT"``, ``"INT"``, ``"SIGRTMIN+2"``); a set of signals as one of those
+or an iterable of them. Durations are seconds (float).
+
+Living with Python's own handlers:
+
+* The interpreter catches SIGINT itself (to raise KeyboardInterrupt), and
+  ``signal.signal`` installs more. ``sigx.install`` replaces whatever is in
+  place at the C level, so Python no longer sees that signal;
+  ``sigx.uninstall`` puts back exactly the handler that was there, Python's
+  included. ``install(..., chain=True)`` records the signal *and* calls
+  Python's handler. ``signal.getsignal`` does not know about sigx and keeps
+  reporting the old Python handler. Don't use ``signal.signal`` and sigx for
+  the same signal at once: whoever calls ``sigaction`` last wins.
+* ctypes releases the GIL for every call, so a thread blocked in ``wait`` or
+  ``dispatch`` does not hold up the others. In the main thread those calls
+  wake every 0.1 s to let Python run its own pending handlers, so that
+  Ctrl+C still raises KeyboardInterrupt while the main thread waits.
+* ``interrupt=True`` makes the C library's blocking calls fail with EINTR;
+  Python itself retries such calls (PEP 475), so it matters for C code only.
+* After ``os.fork()`` the child starts with empty queues and zero figures,
+  and the same installed signals.
+
+Errors raise ``SigxError`` subclasses (see ``Status``); waiting that times
+out returns ``None`` (``wait``) or 0 (``dispatch``) instead of raising.
+
+The library is found through the environment variable ``SIGX_LIBRARY`` (a
+path) if set, else through the system loader (``libsigx.so.0``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import dataclasses
+import enum
+import math
+import os
+import sys
+import threading
+import time
+import traceback
+from typing import Callable, Iterable, Iterator, Optional, Set, Union
+
+__all__ = [
+    "SigxError", "InvalidSignal", "Uncatchable", "Forbidden", "InvalidArgument",
+    "Timeout", "NotInstalled", "SigxOSError", "NoMemory", "Unsupported", "Busy",
+    "InternalError", "Status", "Action", "Info", "Stats", "SignalMask",
+    "install", "uninstall", "ignore", "default", "is_installed", "is_catchable",
+    "set_capacity", "wait", "fd", "drain", "on", "dispatch", "alarm",
+    "block", "blocked", "unblock", "setmask", "kernel_pending", "send",
+    "raise_signal", "reraise", "name", "number", "describe", "default_action",
+    "valid_signals", "rtmin", "rtmax", "stats", "strerror", "version",
+]
+
+__version__ = "0.1.0"
+
+# --- Loading the library ----------------------------------------------------
+
+
+def _load() -> ctypes.CDLL:
+    path = os.environ.get("SIGX_LIBRARY")
+    if path:
+        try:
+            return ctypes.CDLL(path, use_errno=True)
+        except OSError as exc:
+            raise ImportError(f"sigx: cannot load SIGX_LIBRARY={path!r}: {exc}") from exc
+    tried = []
+    found = ctypes.util.find_library("sigx")
+    for candidate in ([found] if found else []) + ["libsigx.so.0"]:
+        try:
+            return ctypes.CDLL(candidate, use_errno=True)
+        except OSError as exc:
+            tried.append(f"{candidate}: {exc}")
+    raise ImportError(
+        "sigx: libsigx not found; set SIGX_LIBRARY to the path of libsigx.so.0, "
+        "or install it where the system loader looks (tried "
+        + "; ".join(tried) + ")")
+
+
+_lib = _load()
+
+# --- C types ------------------------------------------------------------------
+
+
+class _CInfo(ctypes.Structure):
+    """struct sigx_info (64 bytes, fixed layout)."""
+
+    _fields_ = [
+        ("signo", ctypes.c_int32),
+        ("code", ctypes.c_int32),
+        ("pid", ctypes.c_int32),
+        ("uid", ctypes.c_uint32),
+        ("status", ctypes.c_int32),
+        ("reserved0", ctypes.c_int32),
+        ("value", ctypes.c_uint64),
+        ("seq", ctypes.c_uint64),
+        ("time_ns", ctypes.c_uint64),
+        ("dropped", ctypes.c_uint64),
+        ("reserved1", ctypes.c_uint64),
+    ]
+
+
+class _CStats(ctypes.Structure):
+    """struct sigx_stats."""
+
+    _fields_ = [
+        ("delivered", ctypes.c_uint64),
+        ("dropped", ctypes.c_uint64),
+        ("queued", ctypes.c_uint64),
+        ("high_water", ctypes.c_uint64),
+    ]
+
+
+if ctypes.sizeof(_CInfo) != 64:  # the header checks the same at compile time
+    raise ImportError(f"sigx: sigx_info mirrors as {ctypes.sizeof(_CInfo)} bytes, not 64")
+
+_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.POINTER(_CInfo), ctypes.c_void_p)
+_NO_CALLBACK = _CALLBACK()  # NULL
+_u64p = ctypes.POINTER(ctypes.c_uint64)
+_int, _u32, _u64, _i64, _str = (ctypes.c_int, ctypes.c_uint32, ctypes.c_uint64,
+                                ctypes.c_int64, ctypes.c_char_p)
+
+# Every function of include/sigx.h: name -> (restype, argtypes).
+_PROTOTYPES = {
+    "sigx_alarm": (_int, [_u64, _u64, _u64p]),
+    "sigx_on": (_int, [_int, _CALLBACK, ctypes.c_void_p]),
+    "sigx_dispatch": (_int, [_i64]),
+    "sigx_install": (_int, [_int, _u32]),
+    "sigx_uninstall": (_int, [_int]),
+    "sigx_ignore": (_int, [_int]),
+    "sigx_default": (_int, [_int]),
+    "sigx_is_installed": (_int, [_int]),
+    "sigx_set_capacity": (_int, [_int, _u32]),
+    "sigx_name": (_str, [_int]),
+    "sigx_number": (_int, [_str]),
+    "sigx_describe": (_str, [_int]),
+    "sigx_default_action": (_int, [_int]),
+    "sigx_rtmin": (_int, []),
+    "sigx_rtmax": (_int, []),
+    "sigx_valid_signals": (_u64, []),
+    "sigx_is_catchable": (_int, [_int]),
+    "sigx_version": (_str, []),
+    "sigx_block": (_int, [_u64, _u64p]),
+    "sigx_unblock": (_int, [_u64, _u64p]),
+    "sigx_setmask": (_int, [_u64, _u64p]),
+    "sigx_kernel_pending": (_int, [_u64p]),
+    "sigx_send": (_int, [_int, _int, _u64]),
+    "sigx_raise": (_int, [_int]),
+    "sigx_reraise": (_int, [_int]),
+    "sigx_strerror": (_str, [_int]),
+    "sigx_wait": (_int, [_u64, ctypes.POINTER(_CInfo), _i64]),
+    "sigx_fd": (_int, []),
+    "sigx_stats_get": (_int, [_int, ctypes.POINTER(_CStats)]),
+}
+
+for _name, (_restype, _argtypes) in _PROTOTYPES.items():
+    try:
+        _func = getattr(_lib, _name)
+    except AttributeError as _exc:
+        raise ImportError(f"sigx: {_lib._name} has no {_name}; "
+                          "is it libsigx 0.1 or later?") from _exc
+    _func.restype = _restype
+    _func.argtypes = _argtypes
+del _name, _restype, _argtypes, _func
+
+_INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
+_U64_MAX = 2 ** 64 - 1
+_ALL = _U64_MAX
+
+# Flags of sigx_install.
+INTERRUPT = 1
+ONESHOT = 2
+CHAIN = 4
+
+# si_code values (Linux) found in Info.code.
+SI_USER = 0
+SI_KERNEL = 0x80
+SI_QUEUE = -1
+SI_TIMER = -2
+SI_MESGQ = -3
+SI_ASYNCIO = -4
+SI_SIGIO = -5
+SI_TKILL = -6
+
+# --- Statuses and errors ------------------------------------------------------
+
+
+class Status(enum.IntEnum):
+    """The library's status codes (enum sigx_status)."""
+
+    OK = 0
+    ERR_SIGNAL = -1
+    ERR_UNCATCHABLE = -2
+    ERR_FORBIDDEN = -3
+    ERR_ARGUMENT = -4
+    ERR_TIMEOUT = -5
+    ERR_NOT_INSTALLED = -6
+    ERR_SYSTEM = -7
+    ERR_NO_MEMORY = -8
+    ERR_UNSUPPORTED = -9
+    ERR_BUSY = -10
+    ERR_INTERNAL = -11
+
+
+class Action(enum.IntEnum):
+    """What the kernel does with a signal nobody catches (enum sigx_action)."""
+
+    TERMINATE = 0
+    CORE = 1
+    IGNORE = 2
+    STOP = 3
+    CONTINUE = 4
+
+
+def strerror(status: int) -> str:
+    """The library's sentence for a status code (a generic one if unknown)."""
+    if not _INT_MIN <= status <= _INT_MAX:
+        status = _INT_MIN  # not a status either way; keeps ctypes from wrapping
+    return _lib.sigx_strerror(status).decode("utf-8", "replace")
+
+
+class SigxError(Exception):
+    """A sigx call failed. ``status`` is the ``Status``; ``context`` names the call."""
+
+    def __init__(self, status: int, context: Optional[str] = None) -> None:
+        self.status = _status(status)
+        self.context = context
+        text = strerror(status)
+        super().__init__(f"{context}: {text}" if context else text)
+
+
+class InvalidSignal(SigxError, ValueError):
+    """Not a valid signal number or name on this system (ERR_SIGNAL)."""
+
+
+class Uncatchable(SigxError):
+    """SIGKILL or SIGSTOP, which nobody can catch, block or ignore (ERR_UNCATCHABLE)."""
+
+
+class Forbidden(SigxError):
+    """A fault signal or one the C library reserves (ERR_FORBIDDEN)."""
+
+
+class InvalidArgument(SigxError, ValueError):
+    """A bad argument: flags, timeout, empty set or name, capacity (ERR_ARGUMENT)."""
+
+
+class Timeout(SigxError, TimeoutError):
+    """ERR_TIMEOUT. Not raised by ``wait`` or ``dispatch``, which return instead."""
+
+
+class NotInstalled(SigxError):
+    """The call needs a signal that sigx has installed (ERR_NOT_INSTALLED)."""
+
+
+class SigxOSError(SigxError, OSError):
+    """A system call failed (ERR_SYSTEM); ``errno`` says why."""
+
+    def __init__(self, status: int, context: Optional[str] = None, errno: int = 0) -> None:
+        self.status = _status(status)
+        self.context = context
+        text = os.strerror(errno) if errno else strerror(status)
+        OSError.__init__(self, errno, f"{context}: {text}" if context else text)
+
+
+class NoMemory(SigxError, MemoryError):
+    """Allocation failed (ERR_NO_MEMORY)."""
+
+
+class Unsupported(SigxError):
+    """Not available on this platform (ERR_UNSUPPORTED)."""
+
+
+class Busy(SigxError):
+    """The signal is in use in a way that forbids the change (ERR_BUSY)."""
+
+
+class InternalError(SigxError):
+    """A bug in sigx (ERR_INTERNAL): please report it."""
+
+
+_ERRORS = {
+    Status.ERR_SIGNAL: InvalidSignal,
+    Status.ERR_UNCATCHABLE: Uncatchable,
+    Status.ERR_FORBIDDEN: Forbidden,
+    Status.ERR_ARGUMENT: InvalidArgument,
+    Status.ERR_TIMEOUT: Timeout,
+    Status.ERR_NOT_INSTALLED: NotInstalled,
+    Status.ERR_SYSTEM: SigxOSError,
+    Status.ERR_NO_MEMORY: NoMemory,
+    Status.ERR_UNSUPPORTED: Unsupported,
+    Status.ERR_BUSY: Busy,
+    Status.ERR_INTERNAL: InternalError,
+}
+
+
+def _status(value: int) -> Union[Status, int]:
+    try:
+        return Status(value)
+    except ValueError:
+        return value
+
+
+Context = Union[str, Callable[[], str]]  # what failed; a callable is formatted only on error
+
+
+def _error(rc: int, context: Context) -> SigxError:
+    """The exception for a negative status; call right after the failing call (errno)."""
+    err = ctypes.get_errno()
+    text = context() if callable(context) else context
+    cls = _ERRORS.get(rc, SigxError)  # type: ignore[call-overload]
+    if cls is SigxOSError:
+        return SigxOSError(rc, text, err)
+    return cls(rc, text)
+
+
+def _check(rc: int, context: Context) -> int:
+    if rc < 0:
+        raise _error(rc, context)
+    return rc
+
+
+# --- Converting arguments -----------------------------------------------------
+
+SignalLike = Union[int, str, bytes]
+SignalSet = Union[SignalLike, Iterable[SignalLike]]
+
+
+def _signo(sig: SignalLike) -> int:
+    """A signal number from an int, a signal.Signals member or a name."""
+    if isinstance(sig, bool):
+        raise TypeError("a signal is an int, a signal.Signals member or a name, not a bool")
+    if isinstance(sig, int):
+        n = int(sig)
+        if not _INT_MIN <= n <= _INT_MAX:  # ctypes would silently wrap it
+            raise InvalidSignal(Status.ERR_SIGNAL, f"signal {n}")
+        return n
+    if isinstance(sig, (str, bytes)):
+        return number(sig)
+    raise TypeError("a signal is an int, a signal.Signals member or a name such as "
+                    f"'SIGINT', not {type(sig).__name__}")
+
+
+def _label(n: int) -> str:
+    text = _lib.sigx_name(n) if _INT_MIN <= n <= _INT_MAX else None
+    return text.decode() if text else str(n)
+
+
+def _mask(signals: Optional[SignalSet]) -> int:
+    """A uint64 mask from one signal or an iterable of them; None means all."""
+    if signals is None:
+        return _ALL
+    items = (signals,) if isinstance(signals, (int, str, bytes)) else signals
+    mask = 0
+    for sig in items:
+        n = _signo(sig)
+        if not 1 <= n <= 64:
+            raise InvalidSignal(Status.ERR_SIGNAL, f"signal {n}")
+        mask |= 1 << (n - 1)
+    return mask
+
+
+def _set(mask: int) -> Set[int]:
+    return {bit + 1 for bit in range(64) if mask >> bit & 1}
+
+
+def _millis(seconds: float, what: str) -> int:
+    """Whole milliseconds, rounded up so that a tiny positive duration stays positive."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{what} is a number of seconds, not {type(seconds).__name__}")
+    if math.isnan(seconds) or seconds < 0:
+        raise ValueError(f"{what} must be >= 0 seconds, not {seconds!r}")
+    if math.isinf(seconds):
+        return -1
+    return min(math.ceil(seconds * 1000), 2 ** 63 - 1)
+
+
+def _timeout_ms(timeout: Optional[float]) -> int:
+    return -1 if timeout is None else _millis(timeout, "timeout")
+
+
+# --- Records and figures ------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Info:
+    """One delivered signal, as sigx's handler saw it.
+
+    ``code`` is the ``si_code`` (``SI_USER``, ``SI_QUEUE``, ``SI_TKILL``, ...);
+    ``pid``/``uid`` identify the sender (``SIGCHLD``: the child) where the
+    kernel says, else 0; ``status`` is SIGCHLD's exit code or signal;
+    ``value`` the ``sigqueue`` value; ``seq`` the process-wide delivery number;
+    ``time_ns`` the ``CLOCK_MONOTONIC`` time of delivery (comparable with
+    ``time.monotonic_ns()``); ``dropped`` how many deliveries of this signal
+    a full queue lost since the previous record of it was taken (each loss
+    is reported once, by the next record taken; gaps in ``seq`` show where).
+
+    The details come from the kernel, which keeps them in a per-user queue
+    (RLIMIT_SIGPENDING, shared by all processes of the user). While that is
+    full, a standard signal sent with ``sigqueue`` or to a thread, or a
+    real-time one sent with ``kill``, still arrives but without details:
+    ``code == SI_USER`` and ``pid``, ``uid``, ``value`` all 0. A real-time
+    signal sent with ``send``/``raise_signal`` fails with EAGAIN instead, and
+    a standard one sent with ``kill`` always keeps its details.
+    """
+
+    signo: int
+    code: int
+    pid: int
+    uid: int
+    status: int
+    value: int
+    seq: int
+    time_ns: int
+    dropped: int
+
+    @property
+    def name(self) -> str:
+        """The signal's name, e.g. ``"SIGINT"`` or ``"SIGRTMIN+2"``."""
+        return name(self.signo)
+
+    @classmethod
+    def _from_c(cls, raw: _CInfo) -> "Info":
+        return cls(raw.signo, raw.code, raw.pid, raw.uid, raw.status, raw.value,
+                   raw.seq, raw.time_ns, raw.dropped)
+
+
+@dataclasses.dataclass(frozen=True)
+class Stats:
+    """Delivery figures: deliveries seen, lost to a full queue, queued now, most ever queued."""
+
+    delivered: int
+    dropped: int
+    queued: int
+    high_water: int
+
+
+# --- Installing ---------------------------------------------------------------
+
+
+def install(sig: SignalLike, interrupt: bool = False, oneshot: bool = False,
+            chain: bool = False) -> None:
+    """Catch ``sig`` with sigx: each delivery is queued for ``wait``/``drain``/``dispatch``.
+
+    This replaces the handler in place, Python's own included (SIGINT's
+    KeyboardInterrupt, ``signal.signal`` handlers); ``uninstall`` puts it back.
+    ``interrupt``: blocking C calls fail with EINTR (no ``SA_RESTART``).
+    ``oneshot``: the kernel resets to the default after the first delivery.
+    ``chain``: after recording, also call the handler that was there before
+    (for SIGINT: Python still raises KeyboardInterrupt). Installing again
+    updates the flags.
+    """
+    n = _signo(sig)
+    flags = (INTERRUPT if interrupt else 0) | (ONESHOT if oneshot else 0) | (CHAIN if chain else 0)
+    _check(_lib.sigx_install(n, flags), lambda: f"install({_label(n)})")
+
+
+def uninstall(sig: SignalLike) -> None:
+    """Put back the handler that was there before sigx first changed ``sig``.
+
+    For SIGINT that is normally Python's, so Ctrl+C raises KeyboardInterrupt
+    again. Removes the callback from ``on``; records already queued stay
+    queued. Raises ``NotInstalled`` if sigx has nothing to put back.
+    """
+    n = _signo(sig)
+    _change_callback(n, None, lambda: _lib.sigx_uninstall(n), lambda: f"uninstall({_label(n)})")
+
+
+def ignore(sig: SignalLike) -> None:
+    """Ignore ``sig`` (``SIG_IGN``); ``uninstall`` puts back the previous handler."""
+    n = _signo(sig)
+    _change_callback(n, None, lambda: _lib.sigx_ignore(n), lambda: f"ignore({_label(n)})")
+
+
+def default(sig: SignalLike) -> None:
+    """Give ``sig`` its default action (``SIG_DFL``); ``uninstall`` puts back the old handler."""
+    n = _signo(sig)
+    _change_callback(n, None, lambda: _lib.sigx_default(n), lambda: f"default({_label(n)})")
+
+
+def is_installed(sig: SignalLike) -> bool:
+    """Whether sigx's handler catches ``sig`` now (False after a oneshot delivery)."""
+    n = _signo(sig)
+    return _check(_lib.sigx_is_installed(n), lambda: f"is_installed({_label(n)})") == 1
+
+
+def is_catchable(sig: SignalLike) -> bool:
+    """Whether ``install`` may accept ``sig`` (False for SIGKILL, SIGSTOP and the fault signals)."""
+    n = _signo(sig)
+    return _check(_lib.sigx_is_catchable(n), lambda: f"is_catchable({_label(n)})") == 1
+
+
+def set_capacity(sig: SignalLike, records: int) -> None:
+    """How many records the queue of ``sig`` keeps (default 1024, 1..1048576).
+
+    Only while sigx does not catch ``sig`` and nothing of it is queued, else
+    ``Busy``: call it before ``install``. ``sig == 0`` sets the default for
+    every signal whose capacity was never set.
+    """
+    n = _signo(sig)
+    if isinstance(records, bool) or not isinstance(records, int):
+        raise TypeError(f"records is an int, not {type(records).__name__}")
+    if not 0 <= records < 2 ** 32:  # ctypes would silently wrap it
+        raise InvalidArgument(Status.ERR_ARGUMENT, f"set_capacity({_label(n)}, {records})")
+    _check(_lib.sigx_set_capacity(n, records), lambda: f"set_capacity({_label(n)}, {records})")
+
+
+# --- Waiting ------------------------------------------------------------------
+
+_SLICE_MS = 100  # how often a main-thread wait lets Python run its own handlers
+
+
+def _blocking(call: Callable[[int], int], timeout_ms: int) -> int:
+    """Run a blocking sigx call with ``timeout_ms``.
+
+    Outside the main thread: one call. In the main thread: slices of at most
+    _SLICE_MS, returning to the interpreter in between so that Python's
+    pending signal handlers run (KeyboardInterrupt surfaces from here).
+    """
+    if timeout_ms == 0 or threading.current_thread() is not threading.main_thread():
+        return call(timeout_ms)
+    deadline = None if timeout_ms < 0 else time.monotonic() + timeout_ms / 1000
+    while True:
+        if deadline is None:
+            step = _SLICE_MS
+        else:
+            step = max(0, min(_SLICE_MS, math.ceil((deadline - time.monotonic()) * 1000)))
+        rc = call(step)
+        if rc != Status.ERR_TIMEOUT or step == 0:
+            return rc
+        if deadline is not None and time.monotonic() >= deadline:
+            return rc
+
+
+def wait(signals: Optional[SignalSet] = None, timeout: Optional[float] = None) -> Optional[Info]:
+    """Take the oldest queued record of one of ``signals``; None if ``timeout`` passed.
+
+    ``signals``: one signal or an iterable of them (None: any signal).
+    ``timeout``: seconds; None waits forever, 0 only polls. Any thread may
+    wait, and each record goes to exactly one waiter. Raises
+    ``NotInstalled`` if none of ``signals`` is installed or queued (so it
+    cannot hang forever by mistake).
+    """
+    mask = _mask(signals)
+    ms = _timeout_ms(timeout)
+    raw = _CInfo()
+    rc = _blocking(lambda t: _lib.sigx_wait(mask, ctypes.byref(raw), t), ms)
+    if rc == Status.ERR_TIMEOUT:
+        return None
+    _check(rc, "wait")
+    return Info._from_c(raw)
+
+
+def fd() -> int:
+    """A descriptor that polls readable while records are queued (for selectors, asyncio).
+
+    When it is readable, consume with ``drain()``. Don't read or close it.
+    """
+    return _check(_lib.sigx_fd(), "fd")
+
+
+def drain(signals: Optional[SignalSet] = None) -> Iterator[Info]:
+    """Yield every record of ``signals`` (None: all) queued now, without blocking.
+
+    For event loops, after ``fd()`` polled readable. Ends when nothing is
+    left, also when none of ``signals`` is installed.
+    """
+    mask = _mask(signals)
+
+    def records() -> Iterator[Info]:
+        raw = _CInfo()
+        while True:
+            rc = _lib.sigx_wait(mask, ctypes.byref(raw), 0)
+            if rc in (Status.ERR_TIMEOUT, Status.ERR_NOT_INSTALLED):
+                return
+            _check(rc, "drain")
+            yield Info._from_c(raw)
+
+    return records()
+
+
+# --- Callbacks ----------------------------------------------------------------
+#
+# A ctypes callback object must stay alive while the library may call it, and
+# must not be freed while it is running on this very thread (a callback that
+# removes itself). The library tells us when an old callback can no longer
+# start: once the sigx_on/uninstall call that replaced it has returned, and a
+# run in another thread has finished. So a thunk is released when a later
+# change of its signal, which *started* after the thunk's own registration
+# returned, has returned; if that happens inside a callback on this thread, it
+# is parked until this thread's outermost dispatch() returns. Overlapping
+# changes from several threads keep every candidate alive until a later one
+# settles it. No Python lock is held across a sigx call, so a callback may
+# call on() for any signal.
+
+_reg_lock = threading.Lock()
+_reg_clock = 0
+_thunks = {}  # signo -> list of [thunk, start, end]; end is None while in flight
+_local = threading.local()
+
+
+def _thread_state() -> threading.local:
+    if not hasattr(_local, "depth"):
+        _local.depth = 0          # nesting of dispatch() on this thread
+        _local.parked = []        # thunks to release when depth returns to 0
+        _local.errors = []        # exceptions raised by callbacks
+    return _local
+
+
+def _change_callback(n: int, thunk, call: Callable[[], int], context: Context) -> None:
+    global _reg_clock
+    with _reg_lock:
+        _reg_clock += 1
+        start = _reg_clock
+        entry = [thunk, start, None]
+        if thunk is not None:
+            _thunks.setdefault(n, []).append(entry)
+    rc = call()
+    error = _error(rc, context) if rc < 0 else None
+    with _reg_lock:
+        _reg_clock += 1
+        entry[2] = _reg_clock
+        entries = _thunks.get(n, [])
+        if error is not None:
+            released = [entry] if thunk is not None else []  # nothing changed
+        else:
+            released = [e for e in entries if e[2] is not None and e[2] < start]
+        for e in released:
+            entries.remove(e)
+        if not entries:
+            _thunks.pop(n, None)
+    state = _thread_state()
+    if state.depth > 0:
+        state.parked.extend(e[0] for e in released)
+    del released
+    if error is not None:
+        raise error
+
+
+def _trampoline(fn: Callable[[Info], object]):
+    def call(info_p, _user):
+        try:
+            fn(Info._from_c(info_p.contents))
+        except BaseException as exc:  # re-raised by dispatch() in this thread
+            _thread_state().errors.append(exc)
+    return _CALLBACK(call)
+
+
+def on(sig: SignalLike, fn: Optional[Callable[[Info], object]]) -> None:
+    """Call ``fn(info)`` from ``dispatch()`` for each delivery of ``sig``.
+
+    Installs ``sig`` (flags 0) if sigx does not catch it yet. ``fn=None``
+    removes the callback and leaves the signal installed. A new ``fn``
+    replaces the old one. ``fn`` runs in normal context in the thread calling
+    ``dispatch``, so it may do anything, including calling ``on`` and
+    ``uninstall`` for its own signal; an exception it raises comes out of
+    ``dispatch``.
+    """
+    n = _signo(sig)
+    if fn is not None and not callable(fn):
+        raise TypeError(f"fn must be callable or None, not {type(fn).__name__}")
+    thunk = _trampoline(fn) if fn is not None else None
+    pointer = _NO_CALLBACK if thunk is None else thunk
+    _change_callback(n, thunk, lambda: _lib.sigx_on(n, pointer, None), lambda: f"on({_label(n)})")
+
+
+def dispatch(timeout: Optional[float] = None) -> int:
+    """Wait for deliveries of signals with a callback, run their callbacks here.
+
+    Runs the callbacks of every such record queued when the first arrived,
+    oldest first, and returns how many ran; 0 if ``timeout`` (seconds, None:
+    forever) passed. If a callback raised, the others still ran and the first
+    exception is raised here. Raises ``NotInstalled`` if no callback is
+    registered.
+    """
+    ms = _timeout_ms(timeout)
+    state = _thread_state()
+    state.depth += 1
+    try:
+        rc = _blocking(_lib.sigx_dispatch, ms)
+        error = _error(rc, "dispatch") if rc < 0 and rc != Status.ERR_TIMEOUT else None
+    finally:
+        state.depth -= 1
+        if state.depth == 0:
+            state.parked.clear()
+        errors, state.errors = state.errors, []
+    if errors:
+        for extra in errors[1:]:
+            sys.stderr.write("sigx: a callback also raised (dispatch raises the first):\n")
+            traceback.print_exception(type(extra), extra, extra.__traceback__)
+        raise errors[0]
+    if error is not None:
+        raise error
+    return 0 if rc == Status.ERR_TIMEOUT else rc
+
+
+# --- Alarms -------------------------------------------------------------------
+
+
+def alarm(delay: float, interval: float = 0) -> float:
+    """SIGALRM after ``delay`` seconds, then every ``interval`` (0: once).
+
+    Returns what was left of the previous alarm, in seconds (0 if none).
+    ``delay == 0`` cancels. Install SIGALRM (or ``on`` it) first: an uncaught
+    SIGALRM ends the process. Shares the one timer with ``signal.alarm`` and
+    ``signal.setitimer(ITIMER_REAL)``. Resolution: milliseconds, rounded up.
+    """
+    delay_ms = _millis(delay, "delay")
+    interval_ms = _millis(interval, "interval")
+    if delay_ms < 0 or interval_ms < 0:
+        raise ValueError("alarm durations must be finite")
+    remaining = ctypes.c_uint64()
+    _check(_lib.sigx_alarm(delay_ms, interval_ms, ctypes.byref(remaining)), "alarm")
+    return remaining.value / 1000
+
+
+# --- Blocking (per thread) ----------------------------------------------------
+
+
+class SignalMask(frozenset):
+    """A thread's blocked set before a change; ``with`` puts it back on exit.
+
+    Returned by ``block``, ``unblock`` and ``setmask``. Masks are per
+    thread: leave the ``with`` block in the thread that entered it.
+    """
+
+    def __enter__(self) -> "SignalMask":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        setmask(self)
+
+    def __repr__(self) -> str:
+        return f"SignalMask({sorted(self)!r})"
+
+
+def _mask_call(func, signals: SignalSet, context: str) -> SignalMask:
+    old = ctypes.c_uint64()
+    _check(func(_mask(signals), ctypes.byref(old)), context)
+    return SignalMask(_set(old.value))
+
+
+def block(signals: SignalSet) -> SignalMask:
+    """Block ``signals`` on this thread (``pthread_sigmask``); returns the previous mask.
+
+    A blocked signal stays pending in the kernel and is recorded when
+    unblocked. ``with sigx.block(sig): ...`` restores the mask on exit.
+    SIGKILL, SIGSTOP and the C library's reserved signals are left alone.
+    Only this thread is affected: a signal sent to the whole process (Ctrl+C,
+    ``os.kill``) may still be handled at once by another thread that does
+    not block it.
+    """
+    return _mask_call(_lib.sigx_block, signals, "block")
+
+
+def blocked(signals: SignalSet) -> SignalMask:
+    """``with sigx.blocked(signal.SIGINT): ...`` defers those signals to the end of the block.
+
+    The same as ``block``, for reading in a ``with`` statement.
+    """
+    return block(signals)
+
+
+def unblock(signals: SignalSet) -> SignalMask:
+    """Unblock ``signals`` on this thread; pending ones are delivered before it returns."""
+    return _mask_call(_lib.sigx_unblock, signals, "unblock")
+
+
+def setmask(signals: SignalSet) -> SignalMask:
+    """Block exactly ``signals`` on this thread (``()`` unblocks all); returns the previous mask."""
+    return _mask_call(_lib.sigx_setmask, signals, "setmask")
+
+
+def kernel_pending() -> Set[int]:
+    """Blocked signals the kernel holds for this thread or the process (``sigpending``)."""
+    mask = ctypes.c_uint64()
+    _check(_lib.sigx_kernel_pending(ctypes.byref(mask)), "kernel_pending")
+    return _set(mask.value)
+
+
+# --- Sending ------------------------------------------------------------------
+
+
+def send(pid: int, sig: SignalLike, value: int = 0) -> None:
+    """Send ``sig`` with ``value`` to process ``pid`` (``sigqueue``).
+
+    The receiver sees ``code == SI_QUEUE`` and ``value`` (an int that fits
+    in 64 bits; negative ones are sent as two's complement). ``sig == 0``
+    only checks that ``pid`` exists. Raises ``SigxOSError`` with errno ESRCH,
+    EPERM, or EAGAIN when the kernel's queue of pending signals is full
+    (real-time signals only: retry; a standard signal is then delivered
+    without its details, see ``Info``).
+    """
+    n = _signo(sig)
+    if isinstance(pid, bool) or not isinstance(pid, int):
+        raise TypeError(f"pid is an int, not {type(pid).__name__}")
+    if not _INT_MIN <= pid <= _INT_MAX:
+        raise InvalidArgument(Status.ERR_ARGUMENT, f"send(pid={pid})")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"value is an int, not {type(value).__name__}")
+    if not -(2 ** 63) <= value <= _U64_MAX:
+        raise InvalidArgument(Status.ERR_ARGUMENT, f"send(value={value})")
+    _check(_lib.sigx_send(pid, n, value & _U64_MAX), lambda: f"send({pid}, {_label(n)})")
+
+
+def raise_signal(sig: SignalLike) -> None:
+    """Send ``sig`` to the calling thread; a caught one is recorded before this returns."""
+    n = _signo(sig)
+    _check(_lib.sigx_raise(n), lambda: f"raise_signal({_label(n)})")
+
+
+def reraise(sig: SignalLike) -> None:
+    """Die of ``sig`` the proper way after cleaning up (default action, unblocked, raised).
+
+    The parent then sees "killed by signal" (a shell prints 128 + N). Returns
+    only if the default action does not end the process (ignore, stop).
+    """
+    n = _signo(sig)
+    _check(_lib.sigx_reraise(n), lambda: f"reraise({_label(n)})")
+
+
+# --- Looking signals up -------------------------------------------------------
+
+
+def name(sig: SignalLike) -> str:
+    """``"SIGINT"``; real-time signals as ``kill -l`` spells them (``"SIGRTMIN+2"``)."""
+    n = _signo(sig)
+    text = _lib.sigx_name(n)
+    if text is None:
+        raise InvalidSignal(Status.ERR_SIGNAL, f"name({n})")
+    return text.decode()
+
+
+def number(sig: SignalLike) -> int:
+    """The number of a signal name: ``"SIGINT"``, ``"INT"``, ``"sigint"``, ``"2"``, ``"RTMIN+3"``.
+
+    An int or ``signal.Signals`` member is checked and returned as an int.
+    """
+    if isinstance(sig, (str, bytes)):
+        raw = sig.encode("utf-8", "replace") if isinstance(sig, str) else sig
+        if b"\0" in raw:
+            raise InvalidSignal(Status.ERR_SIGNAL, f"number({sig!r})")
+        return _check(_lib.sigx_number(raw), f"number({sig!r})")
+    n = _signo(sig)
+    if _lib.sigx_name(n) is None:
+        raise InvalidSignal(Status.ERR_SIGNAL, f"number({n})")
+    return n
+
+
+def describe(sig: SignalLike) -> str:
+    """A short description: ``"Interrupt"`` (the C library's ``strsignal`` text)."""
+    n = _signo(sig)
+    text = _lib.sigx_describe(n)
+    if text is None:
+        raise InvalidSignal(Status.ERR_SIGNAL, f"describe({n})")
+    return text.decode()
+
+
+def default_action(sig: SignalLike) -> Action:
+    """What the kernel does with ``sig`` if nobody catches it."""
+    n = _signo(sig)
+    return Action(_check(_lib.sigx_default_action(n), f"default_action({n})"))
+
+
+def valid_signals() -> Set[int]:
+    """Every valid signal number (like ``signal.valid_signals()``; 32 and 33 excluded on glibc)."""
+    return _set(_lib.sigx_valid_signals())
+
+
+def rtmin() -> int:
+    """The C library's SIGRTMIN (34 on glibc)."""
+    return _lib.sigx_rtmin()
+
+
+def rtmax() -> int:
+    """The C library's SIGRTMAX (64 on Linux)."""
+    return _lib.sigx_rtmax()
+
+
+# --- Figures and version ------------------------------------------------------
+
+
+def stats(sig: SignalLike = 0) -> Stats:
+    """Delivery figures for ``sig``, or summed over all signals for 0."""
+    n = _signo(sig)
+    raw = _CStats()
+    _check(_lib.sigx_stats_get(n, ctypes.byref(raw)), lambda: f"stats({_label(n)})")
+    return Stats(raw.delivered, raw.dropped, raw.queued, raw.high_water)
+
+
+def version() -> str:
+    """The library's version, ``"0.1.0"``."""
+    return _lib.sigx_version().decode()

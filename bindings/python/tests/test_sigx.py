@@ -1,0 +1,724 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
+"""Tests for the sigx Python binding.
+
+Every test that changes signal state runs in a forked child (see
+conftest.forked), so it may change it freely. Waits use generous timeouts
+and the tests assert behaviour, never timing.
+"""
+
+import errno
+import gc
+import inspect
+import os
+import select
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import BINDING_DIR, forked
+
+import sigx
+
+LONG = 30.0  # seconds: "this will surely have happened by then"
+
+
+# The kernel's count of pending signals is per user, shared with every other
+# process of ours (parallel test runs, floods). While it is full, real-time
+# signals sent with sigqueue/tgkill fail with EAGAIN, and standard signals
+# sent with sigqueue/tgkill arrive without their details (code SI_USER, pid
+# 0); only standard signals sent with kill() always keep them. So tests that
+# check details use real-time signals with send_retrying, or os.kill; see
+# test_full_kernel_queue_fails_or_loses_details.
+def send_retrying(pid, sig, value=0):
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return sigx.send(pid, sig, value)
+        except sigx.SigxOSError as exc:  # EAGAIN: the kernel's queue is full for now
+            if exc.errno != errno.EAGAIN or time.monotonic() > deadline:
+                raise
+            time.sleep(0.001)  # a retry pause, not synchronisation
+
+
+def child_env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = BINDING_DIR + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+# --- Surface --------------------------------------------------------------
+
+
+def test_version_and_layout():
+    assert sigx.version() == "0.1.0"
+    assert sigx.__version__ == sigx.version()
+    import ctypes
+    assert ctypes.sizeof(sigx._CInfo) == 64
+    assert ctypes.sizeof(sigx._CStats) == 32
+    for func in sigx._PROTOTYPES:
+        assert getattr(sigx._lib, func).argtypes is not None, func
+
+
+def test_library_override_errors_clearly():
+    env = child_env()
+    env["SIGX_LIBRARY"] = "/nonexistent/libsigx.so.0"
+    proc = subprocess.run([sys.executable, "-c", "import sigx"], env=env,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    assert proc.returncode != 0
+    assert "ImportError" in proc.stderr and "SIGX_LIBRARY" in proc.stderr
+
+
+@forked
+def test_names_round_trip():
+    valid = sigx.valid_signals()
+    assert valid == {int(s) for s in signal.valid_signals()}
+    assert 32 not in valid and 33 not in valid
+    assert sigx.rtmin() == signal.SIGRTMIN and sigx.rtmax() == signal.SIGRTMAX
+    for n in valid:
+        text = sigx.name(n)
+        assert sigx.number(text) == n
+        assert sigx.number(text[3:]) == n          # without "SIG"
+        assert sigx.number(text.lower()) == n
+        assert sigx.number(str(n)) == n
+        assert sigx.number(text.encode()) == n
+        assert sigx.describe(n) == signal.strsignal(n)
+        assert isinstance(sigx.default_action(n), sigx.Action)
+    for member in signal.Signals:
+        if int(member) in valid and not member.name.startswith("SIGRT"):
+            assert sigx.name(member) == member.name
+    assert sigx.name(sigx.rtmin() + 2) == "SIGRTMIN+2"
+    assert sigx.number("RTMAX-1") == sigx.rtmax() - 1
+    assert sigx.number(signal.SIGINT) == 2
+    assert sigx.default_action("SIGCHLD") is sigx.Action.IGNORE
+    assert sigx.default_action(signal.SIGSEGV) is sigx.Action.CORE
+    assert sigx.default_action("STOP") is sigx.Action.STOP
+    assert sigx.default_action("CONT") is sigx.Action.CONTINUE
+    assert sigx.default_action("TERM") is sigx.Action.TERMINATE
+    assert sigx.is_catchable("USR1") and not sigx.is_catchable("KILL")
+    assert not sigx.is_catchable(signal.SIGSEGV)
+    for bad in (0, -1, 32, 33, 65, 2 ** 40):
+        with pytest.raises(sigx.InvalidSignal):
+            sigx.name(bad)
+        with pytest.raises(sigx.InvalidSignal):
+            sigx.describe(bad)
+    for bad in ("SIGNOPE", "SIGINT\0", "32", "SIGRTMIN+31", "ÜBER"):
+        with pytest.raises(sigx.InvalidSignal):
+            sigx.number(bad)
+    with pytest.raises(sigx.InvalidArgument):
+        sigx.number("")
+    with pytest.raises(TypeError):
+        sigx.name(2.0)
+    with pytest.raises(TypeError):
+        sigx.install(True)
+
+
+@forked
+def test_errors_map_to_classes():
+    cases = [
+        (lambda: sigx.install(signal.SIGKILL), sigx.Uncatchable, sigx.Status.ERR_UNCATCHABLE),
+        (lambda: sigx.install("STOP"), sigx.Uncatchable, sigx.Status.ERR_UNCATCHABLE),
+        (lambda: sigx.install(signal.SIGSEGV), sigx.Forbidden, sigx.Status.ERR_FORBIDDEN),
+        (lambda: sigx.install(32), sigx.Forbidden, sigx.Status.ERR_FORBIDDEN),
+        (lambda: sigx.install(0), sigx.InvalidSignal, sigx.Status.ERR_SIGNAL),
+        (lambda: sigx.install(99), sigx.InvalidSignal, sigx.Status.ERR_SIGNAL),
+        (lambda: sigx.install(2 ** 32 + 2), sigx.InvalidSignal, sigx.Status.ERR_SIGNAL),
+        (lambda: sigx.uninstall("USR2"), sigx.NotInstalled, sigx.Status.ERR_NOT_INSTALLED),
+        (lambda: sigx.wait("USR2", timeout=0), sigx.NotInstalled, sigx.Status.ERR_NOT_INSTALLED),
+        (lambda: sigx.wait([], timeout=0), sigx.InvalidArgument, sigx.Status.ERR_ARGUMENT),
+        (lambda: sigx.dispatch(0), sigx.NotInstalled, sigx.Status.ERR_NOT_INSTALLED),
+        (lambda: sigx.set_capacity("USR2", 0), sigx.InvalidArgument, sigx.Status.ERR_ARGUMENT),
+        (lambda: sigx.set_capacity("USR2", 2 ** 32 + 8), sigx.InvalidArgument,
+         sigx.Status.ERR_ARGUMENT),
+        (lambda: sigx.stats(33), sigx.InvalidSignal, sigx.Status.ERR_SIGNAL),
+        (lambda: sigx.block(99), sigx.InvalidSignal, sigx.Status.ERR_SIGNAL),
+    ]
+    for call, cls, status in cases:
+        with pytest.raises(cls) as caught:
+            call()
+        assert isinstance(caught.value, sigx.SigxError)
+        assert caught.value.status == status
+        assert sigx.strerror(status) in str(caught.value)
+    assert issubclass(sigx.InvalidSignal, ValueError)
+    assert issubclass(sigx.InvalidArgument, ValueError)
+
+    sigx.install("USR1")
+    with pytest.raises(sigx.Busy):
+        sigx.set_capacity("USR1", 16)
+    sigx.uninstall("USR1")
+
+    # A system error is also an OSError carrying errno.
+    with open("/proc/sys/kernel/pid_max") as f:
+        no_such_pid = int(f.read()) + 1  # above any pid the kernel hands out
+    with pytest.raises(sigx.SigxOSError) as caught:
+        sigx.send(no_such_pid, signal.SIGUSR1)
+    assert isinstance(caught.value, OSError)
+    assert caught.value.errno == errno.ESRCH
+    assert caught.value.status == sigx.Status.ERR_SYSTEM
+    with pytest.raises(ProcessLookupError):  # what os.kill raises for the same
+        os.kill(no_such_pid, 0)
+
+    # Python-side argument checks.
+    with pytest.raises(ValueError):
+        sigx.wait("USR1", timeout=-1)
+    with pytest.raises(ValueError):
+        sigx.alarm(-0.5)
+    with pytest.raises(TypeError):
+        sigx.on("USR1", 42)
+    with pytest.raises(sigx.InvalidArgument):
+        sigx.send(os.getpid(), 0, value=2 ** 64)
+
+
+# --- What Python's signal module cannot do ----------------------------------
+
+
+@forked
+def test_wait_in_a_non_main_thread():
+    results = {}
+    ready = threading.Barrier(3)
+
+    def waiter(sig):
+        try:
+            # Python's signal module refuses to work here ...
+            with pytest.raises(ValueError):
+                signal.signal(sig, signal.SIG_IGN)
+            # ... sigx does not.
+            sigx.install(sig)
+            ready.wait(LONG)
+            results[sig] = sigx.wait(sig, timeout=LONG)
+        except BaseException as exc:  # reported below
+            results[sig] = exc
+
+    rt = sigx.rtmin() + 4
+    threads = [threading.Thread(target=waiter, args=(s,)) for s in (rt, signal.SIGUSR2)]
+    for t in threads:
+        t.start()
+    ready.wait(LONG)
+    os.kill(os.getpid(), signal.SIGUSR2)  # to the process: any thread may run the handler
+    send_retrying(os.getpid(), rt, value=7)
+    for t in threads:
+        t.join(LONG)
+        assert not t.is_alive()
+    queued, usr2 = results[rt], results[signal.SIGUSR2]
+    assert isinstance(queued, sigx.Info), queued
+    assert isinstance(usr2, sigx.Info), usr2
+    assert (queued.signo, queued.code, queued.value, queued.pid) == (
+        rt, sigx.SI_QUEUE, 7, os.getpid())
+    assert (usr2.signo, usr2.code, usr2.pid) == (signal.SIGUSR2, sigx.SI_USER, os.getpid())
+    assert queued.name == "SIGRTMIN+4" and usr2.name == "SIGUSR2"
+
+
+@forked
+def test_sender_pid_and_uid_on_every_delivery():
+    rt = sigx.rtmin() + 1
+    sigx.install(rt)
+    sigx.install(signal.SIGUSR1)
+    env = child_env()
+    me = os.getpid()
+    seen = []
+
+    def check(sig, pid, code, value):
+        info = sigx.wait(sig, timeout=LONG)
+        assert info is not None
+        assert pid != me
+        assert (info.signo, info.pid, info.uid, info.code, info.value) == (
+            sig, pid, os.getuid(), code, value)
+        seen.append(info)
+
+    # 1. Another program, with os.kill (SI_USER).
+    code = f"import os; os.kill({me}, {int(signal.SIGUSR1)})"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    assert proc.wait() == 0
+    check(signal.SIGUSR1, proc.pid, sigx.SI_USER, 0)
+
+    # 2. Another program, with sigx.send (SI_QUEUE and a value).
+    helper = inspect.getsource(send_retrying)
+    code = f"import errno, sigx, time\n{helper}\nsend_retrying({me}, {rt}, 1234)\n"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    assert proc.wait() == 0
+    check(rt, proc.pid, sigx.SI_QUEUE, 1234)
+
+    # 3. A forked child of ours.
+    child = os.fork()
+    if child == 0:
+        try:
+            send_retrying(me, rt, 99)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    check(rt, child, sigx.SI_QUEUE, 99)
+
+    assert sigx.wait([rt, signal.SIGUSR1], timeout=0) is None
+    assert [r.seq for r in seen] == sorted(r.seq for r in seen)
+    figures = sigx.stats(rt)
+    assert (figures.delivered, figures.dropped, figures.queued) == (2, 0, 0)
+    sigx.uninstall(rt)
+    sigx.uninstall(signal.SIGUSR1)
+
+
+@forked
+def test_lossless_realtime_counting():
+    count = 5000
+    sig = sigx.name(sigx.rtmin() + 2)  # "SIGRTMIN+2"
+    sigx.set_capacity(sig, 8192)  # room for all, even if the kernel delivers them in one burst
+    sigx.install(sig)
+    me = os.getpid()
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            for value in range(count):
+                send_retrying(me, sig, value)  # EAGAIN: the kernel's queue is full for now
+            code = 0
+        finally:
+            os._exit(code)
+    records = []
+    for _ in range(count):
+        info = sigx.wait(sig, timeout=LONG)
+        assert info is not None, f"only {len(records)} of {count} arrived"
+        records.append(info)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert sigx.wait(sig, timeout=0) is None
+
+    values = [r.value for r in records]
+    assert sorted(values) == list(range(count))  # each exactly once
+    assert values == list(range(count))          # one sender, one queue: in order
+    assert all(r.pid == child and r.uid == os.getuid() and r.code == sigx.SI_QUEUE for r in records)
+    assert all(r.dropped == 0 for r in records)
+    seqs = [r.seq for r in records]
+    assert seqs == sorted(seqs) and len(set(seqs)) == count
+    figures = sigx.stats(sig)
+    assert (figures.delivered, figures.dropped, figures.queued) == (count, 0, 0)
+    assert 1 <= figures.high_water <= 8192
+    sigx.uninstall(sig)
+
+
+# --- Callbacks ----------------------------------------------------------------
+
+
+@forked
+def test_on_and_dispatch_run_python_callbacks():
+    seen = []
+    rt = sigx.rtmin() + 6
+    sigx.on(rt, lambda info: seen.append(("a", info.signo, info.value)))
+    gc.collect()  # the binding keeps the ctypes callback alive, not the caller
+    send_retrying(os.getpid(), rt, 5)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert seen == [("a", rt, 5)]
+
+    # Replacing the callback; raise_signal records before it returns.
+    sigx.on(rt, lambda info: seen.append(("b", info.value)))
+    send_retrying(os.getpid(), rt, 6)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert seen[-1] == ("b", 6)
+    sigx.uninstall(rt)
+
+    # An exception in a callback comes out of dispatch.
+    def fails(info):
+        raise RuntimeError(f"from {info.name}")
+
+    sigx.on("USR1", fails)
+    sigx.raise_signal("USR1")  # recorded before it returns
+    with pytest.raises(RuntimeError, match="from SIGUSR1"):
+        sigx.dispatch(timeout=LONG)
+
+    # A callback may remove itself while it runs.
+    def once(info):
+        seen.append(("once", info.signo))
+        sigx.on(info.signo, None)
+
+    sigx.on("USR1", once)
+    sigx.raise_signal("USR1")
+    assert sigx.dispatch(timeout=LONG) == 1
+    gc.collect()
+    assert seen[-1] == ("once", signal.SIGUSR1)
+    assert sigx.is_installed("USR1")  # removing the callback leaves the signal caught
+    with pytest.raises(sigx.NotInstalled):  # no callback left
+        sigx.dispatch(timeout=0)
+
+    # Timeout: 0, not an exception.
+    sigx.on("USR2", lambda info: seen.append("usr2"))
+    assert sigx.dispatch(timeout=0) == 0
+    assert sigx.dispatch(timeout=0.05) == 0
+
+    # Dispatching in another thread.
+    ran_in = []
+    sigx.on("USR2", lambda info: ran_in.append(threading.current_thread().name))
+    sigx.raise_signal("USR2")
+    worker = threading.Thread(target=sigx.dispatch, args=(LONG,), name="dispatcher")
+    worker.start()
+    worker.join(LONG)
+    assert ran_in == ["dispatcher"]
+    sigx.uninstall("USR1")
+    sigx.uninstall("USR2")
+    assert not sigx._thunks  # every ctypes callback released
+
+
+@forked
+def test_callbacks_changed_from_many_threads():
+    # Registration from several threads at once must never free a ctypes
+    # callback the library may still call.
+    sig = signal.SIGUSR1
+    hits = []
+    stop = threading.Event()
+
+    def churn(tag):
+        while not stop.is_set():
+            sigx.on(sig, lambda info, tag=tag: hits.append(tag))
+
+    workers = [threading.Thread(target=churn, args=(i,)) for i in range(3)]
+    for w in workers:
+        w.start()
+    try:
+        for _ in range(200):
+            sigx.raise_signal(sig)
+            sigx.dispatch(timeout=LONG)
+    finally:
+        stop.set()
+        for w in workers:
+            w.join(LONG)
+    assert len(hits) == 200
+    sigx.on(sig, None)
+    assert not sigx._thunks
+    sigx.uninstall(sig)
+
+
+@forked
+def test_overlapping_registrations_keep_the_live_callback():
+    # Two changes of one signal overlap (B starts and returns while A is in
+    # flight, after A's own sigx_on ran): the library ends with B, and the
+    # binding cannot know the order, so it must keep both ctypes objects
+    # until a later, non-overlapping change settles it.
+    sig = signal.SIGUSR1
+    seen = []
+    made = {"a": sigx._trampoline(lambda info: seen.append("a")),
+            "b": sigx._trampoline(lambda info: seen.append("b"))}
+
+    def register_b():
+        return sigx._lib.sigx_on(sig, made["b"], None)
+
+    def register_a_then_b():
+        rc = sigx._lib.sigx_on(sig, made["a"], None)
+        sigx._change_callback(sig, made["b"], register_b, "on(B)")
+        return rc
+
+    sigx._change_callback(sig, made["a"], register_a_then_b, "on(A)")
+    kept = [entry[0] for entry in sigx._thunks[sig]]
+    assert any(t is made["b"] for t in kept), "the registered callback was released"
+    assert any(t is made["a"] for t in kept)
+    made.clear()  # from now on only the binding holds them
+    del kept
+    gc.collect()
+    sigx.raise_signal(sig)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert seen == ["b"]
+    sigx.on(sig, lambda info: seen.append("c"))  # settles it: only C is left
+    assert len(sigx._thunks[sig]) == 1
+    sigx.raise_signal(sig)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert seen == ["b", "c"]
+    sigx.uninstall(sig)
+    assert sig not in sigx._thunks
+
+
+# --- Event loops ----------------------------------------------------------------
+
+
+@forked
+def test_fd_with_selectors_and_poll():
+    sigx.install("USR1")
+    sigx.install("USR2")
+    descriptor = sigx.fd()
+    assert descriptor == sigx.fd() >= 0
+    with selectors.DefaultSelector() as sel:
+        sel.register(descriptor, selectors.EVENT_READ)
+        assert sel.select(timeout=0) == []
+        sigx.raise_signal("USR2")
+        sigx.raise_signal("USR1")
+        assert len(sel.select(timeout=LONG)) == 1
+        got = list(sigx.drain())
+        assert [i.signo for i in got] == [signal.SIGUSR2, signal.SIGUSR1]  # oldest first
+        assert got[0].seq < got[1].seq
+        assert sel.select(timeout=0) == []  # drained: no longer readable
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN)
+    sigx.raise_signal("USR1")
+    sigx.raise_signal("USR2")
+    assert poller.poll(LONG * 1000)
+    assert [i.signo for i in sigx.drain("USR2")] == [signal.SIGUSR2]  # others stay queued
+    assert poller.poll(0)
+    assert [i.signo for i in sigx.drain(["USR1", "USR2"])] == [signal.SIGUSR1]
+    assert poller.poll(0) == []
+    sigx.uninstall("USR1")
+    sigx.uninstall("USR2")
+    assert list(sigx.drain("USR1")) == []  # nothing installed: just ends
+
+
+@forked
+def test_asyncio_reader_in_a_non_main_thread():
+    # asyncio's own add_signal_handler needs the main thread; sigx.fd() does not.
+    import asyncio
+
+    rt = sigx.rtmin() + 7
+    sigx.install(rt)
+    result = {}
+
+    def run_loop():
+        async def first_record():
+            loop = asyncio.get_running_loop()
+            got = loop.create_future()
+
+            def readable():
+                for info in sigx.drain(rt):
+                    if not got.done():
+                        got.set_result(info)
+
+            loop.add_reader(sigx.fd(), readable)
+            try:
+                started.set()
+                return await asyncio.wait_for(got, LONG)
+            finally:
+                loop.remove_reader(sigx.fd())
+
+        try:
+            result["info"] = asyncio.run(first_record())
+        except BaseException as exc:
+            result["info"] = exc
+            started.set()
+
+    started = threading.Event()
+    worker = threading.Thread(target=run_loop)
+    worker.start()
+    assert started.wait(LONG)
+    send_retrying(os.getpid(), rt, 42)
+    worker.join(LONG)
+    info = result["info"]
+    assert isinstance(info, sigx.Info), info
+    assert (info.signo, info.value) == (rt, 42)
+    sigx.uninstall(rt)
+
+
+# --- Masks ------------------------------------------------------------------------
+
+
+@forked
+def test_blocked_defers_delivery():
+    sigx.install("USR1")
+    with sigx.blocked(signal.SIGUSR1) as before:
+        assert signal.SIGUSR1 not in before
+        sigx.raise_signal(signal.SIGUSR1)
+        assert signal.SIGUSR1 in sigx.kernel_pending()
+        assert sigx.wait("USR1", timeout=0) is None
+        assert sigx.stats("USR1").delivered == 0
+    # Leaving the block unblocked it, and the handler ran before that returned.
+    assert sigx.kernel_pending() == set()
+    info = sigx.wait("USR1", timeout=0)
+    assert info is not None and info.signo == signal.SIGUSR1
+
+    old = sigx.block(["USR1", "USR2"])
+    assert set(sigx.block([])) >= {signal.SIGUSR1, signal.SIGUSR2}
+    sigx.unblock("USR2")
+    assert set(sigx.setmask(old)) == {signal.SIGUSR1}
+    assert set(sigx.block(())) == set(old)
+    # Python agrees about this thread's mask.
+    with sigx.block(signal.SIGUSR2):
+        assert signal.SIGUSR2 in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert signal.SIGUSR2 not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    sigx.uninstall("USR1")
+
+
+# --- Alarms -----------------------------------------------------------------------
+
+
+@forked
+def test_alarm_delivers_sigalrm():
+    sigx.install(signal.SIGALRM)
+    assert sigx.alarm(0.01) == 0
+    info = sigx.wait(signal.SIGALRM, timeout=LONG)
+    assert info is not None and info.signo == signal.SIGALRM
+    assert info.code == 0x80  # SI_KERNEL: the timer
+    sigx.alarm(LONG)
+    left = sigx.alarm(0)  # cancel, and see what was left
+    assert 0 < left <= LONG
+    assert sigx.alarm(0) == 0
+    # A repeating alarm.
+    sigx.alarm(0.01, interval=0.01)
+    for _ in range(3):
+        assert sigx.wait(signal.SIGALRM, timeout=LONG) is not None
+    sigx.alarm(0)
+    sigx.uninstall(signal.SIGALRM)
+
+
+# --- Living with Python's own handlers --------------------------------------------
+
+
+@forked
+def test_install_replaces_and_uninstall_restores_python_sigint():
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    sigx.install(signal.SIGINT)
+    sigx.raise_signal(signal.SIGINT)  # no KeyboardInterrupt: sigx has it
+    assert sigx.wait(signal.SIGINT, timeout=0).signo == signal.SIGINT
+    sigx.uninstall(signal.SIGINT)
+    assert not sigx.is_installed(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        sigx.raise_signal(signal.SIGINT)
+        for _ in range(1000):  # the interpreter raises it at the next check
+            pass
+
+
+@forked
+def test_chain_also_runs_python_handler():
+    calls = []
+    signal.signal(signal.SIGUSR1, lambda signo, frame: calls.append(signo))
+    sigx.install(signal.SIGUSR1, chain=True)
+    sigx.raise_signal(signal.SIGUSR1)
+    for _ in range(1000):  # Python runs its handler between bytecodes
+        pass
+    assert calls == [signal.SIGUSR1]
+    assert sigx.wait(signal.SIGUSR1, timeout=0) is not None
+
+    sigx.install(signal.SIGINT, chain=True)
+    with pytest.raises(KeyboardInterrupt):
+        sigx.raise_signal(signal.SIGINT)
+        for _ in range(1000):
+            pass
+    assert sigx.wait(signal.SIGINT, timeout=0) is not None  # recorded as well
+    sigx.uninstall(signal.SIGINT)
+    sigx.uninstall(signal.SIGUSR1)
+    signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+
+
+def in_sigx_call(thread_ident):
+    """Whether that thread is inside a blocking sigx call (its top Python frame is there)."""
+    frame = sys._current_frames().get(thread_ident)
+    return (frame is not None and frame.f_code.co_filename == sigx.__file__
+            and frame.f_code.co_name in ("<lambda>", "_blocking"))
+
+
+@forked
+def test_main_thread_wait_still_gets_keyboard_interrupt():
+    # The C call ignores EINTR, so without the binding's slicing a
+    # main-thread wait would never let Python raise KeyboardInterrupt.
+    sigx.install("USR1")
+    main = threading.get_ident()
+
+    def interrupt_when_waiting():
+        deadline = time.monotonic() + LONG
+        while not in_sigx_call(main) and time.monotonic() < deadline:
+            time.sleep(0.001)  # polling a condition, with a deadline
+        os.kill(os.getpid(), signal.SIGINT)
+
+    sender = threading.Thread(target=interrupt_when_waiting)
+    sender.start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        sigx.wait("USR1")  # forever: only Ctrl+C ends it
+    assert any(entry.name == "_blocking" for entry in caught.traceback)
+    sender.join(LONG)
+    sigx.uninstall("USR1")
+
+
+# --- Smaller things ---------------------------------------------------------------
+
+
+@forked
+def test_wait_timeouts_and_flags():
+    sigx.install("USR1", oneshot=True)
+    assert sigx.wait("USR1", timeout=0) is None
+    assert sigx.wait("USR1", timeout=0.02) is None
+    assert sigx.wait(["USR1", signal.SIGUSR2], timeout=0) is None
+    sigx.raise_signal("USR1")
+    assert not sigx.is_installed("USR1")  # oneshot: back to the default now
+    assert sigx.wait(None, timeout=0).signo == signal.SIGUSR1
+    sigx.install("USR1", interrupt=True)
+    assert sigx.is_installed("USR1")
+    sigx.uninstall("USR1")
+    assert sigx.stats() == sigx.Stats(delivered=1, dropped=0, queued=0, high_water=1)
+
+
+@forked
+def test_ignore_default_and_full_queue():
+    sigx.ignore("USR1")
+    os.kill(os.getpid(), signal.SIGUSR1)  # ignored: we live
+    sigx.uninstall("USR1")
+    sigx.default(signal.SIGCHLD)
+    sigx.uninstall(signal.SIGCHLD)
+
+    sig = sigx.rtmin() + 3
+    sigx.set_capacity(sig, 2)
+    sigx.install(sig)
+    for value in range(5):
+        send_retrying(os.getpid(), sig, value)
+    figures = sigx.stats(sig)
+    assert (figures.delivered, figures.dropped, figures.queued) == (5, 3, 2)
+    first, second = sigx.wait(sig, 0), sigx.wait(sig, 0)
+    send_retrying(os.getpid(), sig, 5)
+    third = sigx.wait(sig, 0)
+    assert [r.value for r in (first, second, third)] == [0, 1, 5]
+    # The losses are reported by the next record returned, never hidden,
+    # and the gap in seq shows where they were.
+    assert [r.dropped for r in (first, second, third)] == [3, 0, 0]
+    assert third.seq - second.seq == 4
+    sigx.uninstall(sig)
+
+
+@forked
+def test_full_kernel_queue_fails_or_loses_details():
+    # With our own RLIMIT_SIGPENDING at 0 the kernel's queue is always full:
+    # what a user sees when a flood (of any process of the same user) fills it.
+    import resource
+
+    rt = sigx.rtmin() + 5
+    for sig in ("USR1", "USR2", rt):
+        sigx.install(sig)
+    soft, hard = resource.getrlimit(resource.RLIMIT_SIGPENDING)
+    resource.setrlimit(resource.RLIMIT_SIGPENDING, (0, hard))
+    try:
+        os.kill(os.getpid(), signal.SIGUSR1)   # kill() of a standard signal: details kept
+        with pytest.raises(sigx.SigxOSError) as caught:
+            sigx.send(os.getpid(), rt, 1)      # sigqueue of a real-time one: EAGAIN
+        assert caught.value.errno == errno.EAGAIN
+        with pytest.raises(sigx.SigxOSError) as caught:
+            sigx.raise_signal(rt)
+        assert caught.value.errno == errno.EAGAIN
+        sigx.send(os.getpid(), "USR2", 2)      # sigqueue of a standard one: details lost
+    finally:
+        resource.setrlimit(resource.RLIMIT_SIGPENDING, (soft, hard))
+    kept = sigx.wait("USR1", timeout=LONG)
+    assert (kept.code, kept.pid, kept.uid) == (sigx.SI_USER, os.getpid(), os.getuid())
+    lost = sigx.wait("USR2", timeout=LONG)
+    assert (lost.code, lost.pid, lost.value) == (sigx.SI_USER, 0, 0)
+    assert sigx.wait(rt, timeout=0) is None
+    assert sigx.stats(rt).delivered == 0
+    for sig in ("USR1", "USR2", rt):
+        sigx.uninstall(sig)
+
+
+def test_reraise_dies_of_the_signal():
+    code = ("import signal, sigx\n"
+            "sigx.install(signal.SIGTERM)\n"
+            "sigx.raise_signal(signal.SIGTERM)\n"
+            "assert sigx.wait(signal.SIGTERM, 0) is not None\n"
+            "sigx.reraise(signal.SIGTERM)\n"
+            "raise SystemExit('still alive')\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=child_env())
+    assert proc.returncode == -signal.SIGTERM
+
+
+@forked
+def test_fork_child_starts_clean():
+    sigx.install("USR1")
+    sigx.raise_signal("USR1")
+    child = os.fork()
+    if child == 0:
+        ok = (sigx.stats("USR1").delivered == 0 and sigx.wait("USR1", 0) is None
+              and sigx.is_installed("USR1"))
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert sigx.wait("USR1", 0) is not None  # ours is still here
+    sigx.uninstall("USR1")
