@@ -114,8 +114,42 @@ def fmt_ratio(v):
     return f"{v:.2f}×" if v >= 0.1 else f"{v:.3f}×"
 
 
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def provenance():
+    """Which sigx was measured, on what, and how busy the machine was."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    commit = sh("git", "-C", root, "rev-parse", "--short", "HEAD") or "unknown"
+    dirty = sh("git", "-C", root, "status", "--porcelain", "--", "src", "Cargo.toml", "build.rs")
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return (f"sigx at commit {commit}{' with uncommitted changes in src/' if dirty else ''}; "
+            f"{os.cpu_count()} CPUs ({model}); kernel {os.uname().release}")
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main():
     raw = []
+    load_before = loadavg()
     results = {r[0]: {w: [None] * REPS for w in WORKLOADS} for r in ROWS}
     errors = []
     started = time.time()
@@ -142,6 +176,8 @@ def main():
 
     out = []
     out.append(f"### Latency and throughput ({REPS} repetitions, medians with min–max)\n")
+    out.append(provenance() + f". Load average before the runs: {load_before}; after: "
+               f"{loadavg()}.\n")
     head = "| # | mechanism | " + " | ".join(TITLES[w] for w in WORKLOADS) + " |"
     out.append(head)
     out.append("|" + "---|" * (2 + len(WORKLOADS)))
