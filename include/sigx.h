@@ -169,6 +169,11 @@ typedef struct sigx_info {
   /**
    * `si_code`: SI_USER, SI_QUEUE, SI_TKILL, SI_TIMER, SI_KERNEL,
    * CLD_EXITED, CLD_KILLED, ...
+   *
+   * When the kernel's per-user queue of pending signals
+   * (RLIMIT_SIGPENDING) is full, Linux still delivers a standard signal
+   * but without its details: the record then says SI_USER with pid and
+   * uid 0 (and sigqueue of a real-time signal fails with EAGAIN).
    */
   int32_t code;
   /**
@@ -205,8 +210,12 @@ typedef struct sigx_info {
    */
   uint64_t time_ns;
   /**
-   * How many deliveries of this signal were lost to a full queue just
-   * before this record was taken.
+   * How many deliveries of this signal were lost to a full queue since
+   * the previous record of this signal was taken (the next record taken
+   * after a loss reports it, so a drop may be reported with a record that
+   * was delivered before it; gaps in `seq` show where). The sum over all
+   * records taken plus the drops not yet reported equals
+   * `sigx_stats.dropped`.
    */
   uint64_t dropped;
   /**
