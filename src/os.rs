@@ -314,6 +314,7 @@ pub fn atfork(
 
 /// `pthread_self()` as an integer, to compare thread identities (it is the
 /// same in a forked child's only thread as in the thread that forked).
+/// Async-signal-safe in practice: glibc and musl read the thread pointer.
 pub fn thread_id() -> usize {
     // SAFETY: pthread_self cannot fail.
     unsafe { libc::pthread_self() as usize }

@@ -93,6 +93,11 @@ pub fn stats(signo: Option<i32>) -> sigx_stats {
 /// none has records queued, and with `Timeout` when the deadline passes.
 /// Either failure settles the eventfd (see [`wake::settle_fd`]).
 pub fn wait(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
+    // Fast path: a record is already there, so there is no need to register
+    // as a waiter (two SeqCst read-modify-writes).
+    if let Some(rec) = take(mask_now(), u64::MAX) {
+        return Ok(rec);
+    }
     let waiter = (deadline != Deadline::Now).then(Waiter::register);
     loop {
         let epoch = waiter.as_ref().map(|w| w.epoch());

@@ -21,7 +21,7 @@
 //!
 //! The payload must be `Copy`: the ring never runs destructors, which is what
 //! lets a signal handler push into it. Capacity is exact (any value >= 1), so
-//! the index is a remainder rather than a mask.
+//! the index is a remainder, or a mask when the capacity is a power of two.
 //!
 //! Producers are signal handlers. The ring is safe for them because a push is
 //! a bounded number of atomic operations plus one plain copy into a slot that
@@ -75,6 +75,9 @@ struct Slot<T> {
 pub struct Ring<T> {
     slots: Box<[Slot<T>]>,
     cap: u64,
+    /// `cap - 1` when `cap` is a power of two (the index is then a mask, not
+    /// a division), else 0.
+    mask: u64,
     /// Next position to pop.
     head: AtomicU64,
     /// Next position to push.
@@ -108,6 +111,11 @@ impl<T: Copy> Ring<T> {
         Some(Self {
             slots: slots.into_boxed_slice(),
             cap: cap as u64,
+            mask: if cap.is_power_of_two() {
+                cap as u64 - 1
+            } else {
+                0
+            },
             head: AtomicU64::new(0),
             tail: AtomicU64::new(0),
         })
@@ -119,8 +127,14 @@ impl<T: Copy> Ring<T> {
     }
 
     fn slot(&self, pos: u64) -> &Slot<T> {
-        // The remainder is always < cap == slots.len().
-        &self.slots[(pos % self.cap) as usize]
+        // Either way the index is < cap == slots.len(). A capacity of 1 has
+        // mask 0 and takes the division, which is then by 1.
+        let index = if self.mask != 0 {
+            pos & self.mask
+        } else {
+            pos % self.cap
+        };
+        &self.slots[index as usize]
     }
 
     /// Append `value`. On success returns how many values the ring held just

@@ -20,18 +20,28 @@
 //! atomics and single system calls only.
 
 use crate::os;
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 static EPOCH: AtomicU32 = AtomicU32::new(0);
 static WAITERS: AtomicU32 = AtomicU32::new(0);
+/// The thread that registered last (`os::thread_id`). When it is the only
+/// waiter and the handler runs on that very thread, the handler has
+/// interrupted the waiter itself: the waiter is not asleep, and on return its
+/// futex sees the new epoch, so the wake system call can be skipped.
+static LAST_WAITER: AtomicUsize = AtomicUsize::new(0);
 static EVENT_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// Tell waiters (and the eventfd) that something changed. Async-signal-safe.
 pub fn notify() {
     // SeqCst: see the module docs (store-load against `Waiter::register`).
     EPOCH.fetch_add(1, Ordering::SeqCst);
-    if WAITERS.load(Ordering::SeqCst) != 0 {
+    let waiters = WAITERS.load(Ordering::SeqCst);
+    // SeqCst: if we read a stale LAST_WAITER (our own id) while another
+    // thread is registering, its store comes after our load in the total
+    // order, so its epoch read, which follows that store, sees our bump.
+    let only_us = waiters == 1 && LAST_WAITER.load(Ordering::SeqCst) == os::thread_id();
+    if waiters != 0 && !only_us {
         os::futex_wake_all(&EPOCH);
     }
     // Acquire: pairs with the release that published a new descriptor.
@@ -56,8 +66,10 @@ pub struct Waiter(());
 impl Waiter {
     /// Register the calling thread as (possibly) about to sleep.
     pub fn register() -> Self {
-        // SeqCst: see the module docs.
+        // SeqCst: see the module docs and `notify`. Both stores come before
+        // the epoch read in `epoch()`.
         WAITERS.fetch_add(1, Ordering::SeqCst);
+        LAST_WAITER.store(os::thread_id(), Ordering::SeqCst);
         Waiter(())
     }
 
@@ -119,6 +131,7 @@ pub fn settle_fd(still_queued: impl FnOnce() -> bool) {
 /// waiters, and give the child an eventfd of its own if the parent had one.
 pub fn reset_after_fork() {
     WAITERS.store(0, Ordering::SeqCst);
+    LAST_WAITER.store(0, Ordering::SeqCst);
     let old = EVENT_FD.swap(-1, Ordering::AcqRel);
     if old >= 0 {
         os::close(old);
