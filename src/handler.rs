@@ -4,8 +4,9 @@
 //! Allowed here: loads, stores and read-modify-writes of atomics; pushing into
 //! a pre-allocated [`Ring`] (atomics plus one copy into a claimed slot);
 //! `clock_gettime`, `futex` wake and `write` to the eventfd (through
-//! [`wake::notify`]); reading and restoring `errno`; calling the previous
-//! handler when chaining.
+//! [`wake::notify`]); setting a bit in the kernel's `ucontext_t` to hold a
+//! flood back ([`hold::hold_if_owner`]); reading and restoring `errno`;
+//! calling the previous handler when chaining.
 //!
 //! Not allowed: allocation, locks, formatting, panics (no indexing without a
 //! prior check, no `unwrap`), lazy statics or thread-local initialisation,
@@ -19,7 +20,7 @@
 
 use crate::queue::Ring;
 use crate::record::sigx_info;
-use crate::{os, wake};
+use crate::{hold, os, wake};
 use std::os::raw::{c_int, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -169,9 +170,17 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     // Relaxed counters: they are figures, read only when no delivery is in
     // progress for the accounting identity.
     slot.delivered.fetch_add(1, Ordering::Relaxed);
-    match slot.ring().map(|r| r.push(seq, rec)) {
+    let ring = slot.ring();
+    match ring.map(|r| r.push(seq, rec)) {
         Some(Ok(queued)) => {
-            slot.high_water.fetch_max(queued, Ordering::Relaxed);
+            // Relaxed: a figure. The load first spares the read-modify-write
+            // in the common case where the mark does not move.
+            if queued > slot.high_water.load(Ordering::Relaxed) {
+                slot.high_water.fetch_max(queued, Ordering::Relaxed);
+            }
+            if ring.is_some_and(|r| queued >= r.capacity() as u64) {
+                hold::hold_if_owner(signo, ctx);
+            }
         }
         _ => {
             // Full (or, impossibly, no ring: install publishes it before
@@ -179,6 +188,7 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
             // AcqRel-swapped by the consumer, so Release here is enough.
             slot.dropped.fetch_add(1, Ordering::Relaxed);
             slot.unreported.fetch_add(1, Ordering::Release);
+            hold::hold_if_owner(signo, ctx);
         }
     }
     wake::notify();

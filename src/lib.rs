@@ -28,6 +28,8 @@ pub mod error;
 /// cbindgen:ignore
 pub mod handler;
 /// cbindgen:ignore
+pub mod hold;
+/// cbindgen:ignore
 pub mod os;
 /// cbindgen:ignore
 pub mod pending;

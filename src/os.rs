@@ -170,25 +170,20 @@ pub fn thread_sigmask(how: c_int, mask: u64) -> io::Result<u64> {
     Ok(mask_from_sigset(&old))
 }
 
-/// Block every signal on this thread until the guard is dropped.
-pub struct BlockAll(libc::sigset_t);
-
-impl BlockAll {
-    /// Block everything (async-signal-safe); the old mask returns on drop.
-    pub fn block() -> Self {
-        let all = full_sigset();
-        let mut old = sigset_from_mask(0);
-        // SAFETY: both sets are initialised; SIG_BLOCK cannot fail.
-        unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &all, &mut old) };
-        Self(old)
-    }
+/// Block every signal on this thread and return the previous mask, for
+/// [`restore_sigmask`]. Async-signal-safe.
+pub fn block_all_signals() -> libc::sigset_t {
+    let all = full_sigset();
+    let mut old = sigset_from_mask(0);
+    // SAFETY: both sets are initialised; SIG_BLOCK cannot fail.
+    unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &all, &mut old) };
+    old
 }
 
-impl Drop for BlockAll {
-    fn drop(&mut self) {
-        // SAFETY: restores the mask saved in `new`.
-        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, std::ptr::null_mut()) };
-    }
+/// Set this thread's mask back to one saved by [`block_all_signals`].
+pub fn restore_sigmask(mask: &libc::sigset_t) {
+    // SAFETY: `mask` is an initialised set.
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, mask, std::ptr::null_mut()) };
 }
 
 /// `sigpending`: signals pending for this thread or the process.

@@ -6,6 +6,7 @@
 
 use crate::error::{Deadline, Error};
 use crate::handler::{CAUGHT, HAS_RING, SLOTS};
+use crate::hold;
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
 use std::sync::atomic::Ordering;
@@ -93,17 +94,39 @@ pub fn stats(signo: Option<i32>) -> sigx_stats {
 /// none has records queued, and with `Timeout` when the deadline passes.
 /// Either failure settles the eventfd (see [`wake::settle_fd`]).
 pub fn wait(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
+    let result = wait_for(mask_now, deadline);
+    hold::after_wait(
+        |held| signals_in(held).all(has_room),
+        |wanted| queued(wanted) == 0,
+    );
+    result
+}
+
+/// Whether the ring of `signo` is at most half full (or absent).
+fn has_room(signo: usize) -> bool {
+    SLOTS[signo]
+        .ring()
+        .is_none_or(|r| r.len() <= r.capacity() as u64 / 2)
+}
+
+fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
     // Fast path: a record is already there, so there is no need to register
     // as a waiter (two SeqCst read-modify-writes).
     if let Some(rec) = take(mask_now(), u64::MAX) {
         return Ok(rec);
     }
     let waiter = (deadline != Deadline::Now).then(Waiter::register);
+    let claim = waiter.as_ref().and_then(|_| hold::Claim::take(mask_now()));
     loop {
         let epoch = waiter.as_ref().map(|w| w.epoch());
         let mask = mask_now();
         if let Some(rec) = take(mask, u64::MAX) {
             return Ok(rec);
+        }
+        // Never sleep while holding signals back: unblocking runs their
+        // deliveries, so look again instead.
+        if claim.as_ref().is_some_and(|c| c.release_held()) {
+            continue;
         }
         // Relaxed: a stale view only delays the NotInstalled answer to the
         // next wake-up (every change of CAUGHT nudges waiters).

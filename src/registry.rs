@@ -23,7 +23,7 @@ use crate::error::{Error, Flags, Signal, Timeout};
 use crate::handler::{self, CAUGHT, HAS_RING, InfoRing, SEQ, SLOTS};
 use crate::queue::Ring;
 use crate::record::sigx_info;
-use crate::{os, pending, wake};
+use crate::{hold, os, pending, wake};
 use std::os::raw::c_void;
 use std::sync::Once;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -123,21 +123,46 @@ fn ensure_fork_hooks() {
     });
 }
 
+/// The forking thread's signal mask, saved by `before_fork` while it holds
+/// the registry lock and restored on both sides of the fork.
+struct ForkMask(std::cell::UnsafeCell<Option<libc::sigset_t>>);
+
+// SAFETY: only the thread holding the registry lock (the forking thread,
+// between `before_fork` and the after-fork hooks) touches it.
+unsafe impl Sync for ForkMask {}
+
+static FORK_MASK: ForkMask = ForkMask(std::cell::UnsafeCell::new(None));
+
+/// Blocks every signal across `fork`: a signal sent to the new child before
+/// it has run is delivered on its first return to user space, which is
+/// before this hook's child half empties the queues. Blocked, it waits in
+/// the kernel until the reset is done, and is then recorded in the child.
 extern "C" fn before_fork() {
+    let mask = os::block_all_signals();
     REGISTRY.raw_lock();
+    // SAFETY: we hold the registry lock, which guards FORK_MASK.
+    unsafe { *FORK_MASK.0.get() = Some(mask) };
+}
+
+/// Give the forking thread its mask back. Caller holds the registry lock.
+fn restore_fork_mask() {
+    // SAFETY: the caller holds the registry lock, which guards FORK_MASK.
+    if let Some(mask) = unsafe { (*FORK_MASK.0.get()).take() } {
+        os::restore_sigmask(&mask);
+    }
 }
 
 extern "C" fn after_fork_parent() {
+    restore_fork_mask();
     REGISTRY.raw_unlock();
 }
 
 extern "C" fn after_fork_child() {
-    {
-        // No handler may push while the rings are reset.
-        let _blocked = os::BlockAll::block();
-        pending::reset_after_fork();
-        wake::reset_after_fork();
-    }
+    // Signals are still blocked (see `before_fork`): no handler can push
+    // while the rings are reset.
+    pending::reset_after_fork();
+    wake::reset_after_fork();
+    hold::reset_after_fork();
     // The gate is not taken before fork: a callback may run for long, and
     // fork must not wait for it. If a thread of the parent held it, that
     // thread is gone in the child, so the gate starts free.
@@ -146,6 +171,7 @@ extern "C" fn after_fork_child() {
         // SAFETY: we are the child's only thread and we do not hold the gate.
         unsafe { GATE.reinit_after_fork() };
     }
+    restore_fork_mask();
     REGISTRY.raw_unlock();
 }
 
