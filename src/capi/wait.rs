@@ -15,6 +15,16 @@ use std::os::raw::c_int;
 /// early (no EINTR). `*out` is written only on SIGX_OK; its `dropped` field
 /// counts deliveries of that signal lost to a full queue before it.
 ///
+/// Flow control: when the handler runs on the waiting thread itself (the
+/// usual case in a single-threaded program) and a real-time signal's queue
+/// fills up, sigx blocks that signal on this thread so that the kernel keeps
+/// further deliveries queued (real-time signals queue in the kernel up to
+/// RLIMIT_SIGPENDING) instead of dropping them. It is unblocked again as soon
+/// as the queue is at most half full, by this or the next wait on this
+/// thread, and always before a wait sleeps. Standard signals are never held
+/// (the kernel would merge them). Records of deliveries that overlapped on
+/// different threads may come out in either order.
+///
 /// Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
 /// timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
 /// SIGX_ERR_NOT_INSTALLED when no signal in `mask` is installed and none has
