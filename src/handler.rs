@@ -170,26 +170,20 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     // Relaxed counters: they are figures, read only when no delivery is in
     // progress for the accounting identity.
     slot.delivered.fetch_add(1, Ordering::Relaxed);
-    let ring = slot.ring();
-    match ring.map(|r| r.push(seq, rec)) {
-        Some(Ok(queued)) => {
+    match slot.ring().map(|r| (r, r.push(seq, rec))) {
+        Some((ring, Ok(queued))) => {
             // Relaxed: a figure. The load first spares the read-modify-write
             // in the common case where the mark does not move.
             if queued > slot.high_water.load(Ordering::Relaxed) {
                 slot.high_water.fetch_max(queued, Ordering::Relaxed);
             }
-            if ring.is_some_and(|r| queued >= r.capacity() as u64) {
+            if queued >= ring.capacity() as u64 {
                 hold::hold_if_owner(signo, ctx);
             }
         }
-        _ => {
-            // Full (or, impossibly, no ring: install publishes it before
-            // sigaction). Count, never lose silently. `unreported` is
-            // AcqRel-swapped by the consumer, so Release here is enough.
-            slot.dropped.fetch_add(1, Ordering::Relaxed);
-            slot.unreported.fetch_add(1, Ordering::Release);
-            hold::hold_if_owner(signo, ctx);
-        }
+        // Full (or, impossibly, no ring: install publishes it before
+        // sigaction).
+        _ => dropped(slot, signo, ctx),
     }
     wake::notify();
     if flags & CHAIN != 0 {
@@ -197,7 +191,19 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     }
 }
 
+/// Count a delivery the ring could not take: never lose one silently.
+#[cold]
+#[inline(never)]
+fn dropped(slot: &Slot, signo: c_int, ctx: *mut c_void) {
+    // Relaxed: a figure. `unreported` is AcqRel-swapped by the consumer, so
+    // Release here is enough.
+    slot.dropped.fetch_add(1, Ordering::Relaxed);
+    slot.unreported.fetch_add(1, Ordering::Release);
+    hold::hold_if_owner(signo, ctx);
+}
+
 /// Call the disposition sigx replaced, if it is a function.
+#[inline(never)]
 fn chain(slot: &Slot, signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
     // Acquire: pairs with the release in the registry, which stores
     // `chain_siginfo` before `chain_to`.

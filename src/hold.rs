@@ -37,6 +37,8 @@ static HELD: AtomicU64 = AtomicU64::new(0);
 /// Signal zone: the push that just happened left the ring of `signo` full.
 /// If this thread holds, block `signo` in the context the handler returns to.
 /// `ctx` is the handler's third argument (a `ucontext_t`), or NULL.
+#[cold]
+#[inline(never)]
 pub fn hold_if_owner(signo: c_int, ctx: *mut c_void) {
     if signo <= libc::SIGSYS || ctx.is_null() {
         return; // a standard signal would be merged by the kernel while held

@@ -33,6 +33,11 @@ fn signals_in(mask: u64) -> impl Iterator<Item = usize> {
 pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
     // Acquire: a set bit means the ring pointer was published before it.
     let mask = mask & HAS_RING.load(Ordering::Acquire);
+    if mask.is_power_of_two() {
+        // One ring: its head is the oldest record, no comparison needed.
+        let signo = mask.trailing_zeros() as usize + 1;
+        return take_from(signo, max_seq);
+    }
     loop {
         let mut best = None;
         for signo in signals_in(mask) {
@@ -49,6 +54,23 @@ pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
         if let Some(mut rec) = ring.pop_at(pos) {
             // AcqRel: takes every drop counted before this point exactly once.
             rec.dropped = SLOTS[signo].unreported.swap(0, Ordering::AcqRel);
+            return Some(rec);
+        }
+    }
+}
+
+/// [`take`] for a single signal.
+fn take_from(signo: usize, max_seq: u64) -> Option<sigx_info> {
+    let slot = &SLOTS[signo];
+    let ring = slot.ring()?;
+    loop {
+        let (pos, seq) = ring.peek()?;
+        if seq > max_seq {
+            return None;
+        }
+        if let Some(mut rec) = ring.pop_at(pos) {
+            // AcqRel: as in `take`.
+            rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
         }
     }
