@@ -26,6 +26,36 @@
 
 static int rtmin_, rtmax_;
 
+/* Signals whose disposition this system will not let a program change even
+ * though the C library calls them valid (valgrind keeps SIGRTMAX for
+ * itself, for one). sigaction fails there, so sigx must answer
+ * SIGX_ERR_SYSTEM with errno EINVAL and change nothing. Found by installing
+ * a handler on each and putting the old disposition back. */
+static int refused[65];
+
+static void probe_handler(int signo)
+{
+    (void)signo;
+}
+
+static void probe_refused(void)
+{
+    for (int s = 1; s <= 64; s++) {
+        struct sigaction cur, probe;
+        if (s == SIGKILL || s == SIGSTOP || (s >= 32 && s < rtmin_))
+            continue;
+        memset(&probe, 0, sizeof probe);
+        probe.sa_handler = probe_handler;
+        sigemptyset(&probe.sa_mask);
+        if (sigaction(s, &probe, &cur) != 0) {
+            refused[s] = 1;
+            printf("note: this system refuses sigaction(%d): %s\n", s, strerror(errno));
+            continue;
+        }
+        ASSERT_SYS(sigaction(s, &cur, NULL));
+    }
+}
+
 static int is_valid(int s)
 {
     return (s >= 1 && s <= 31) || (s >= rtmin_ && s <= rtmax_ && s <= 64);
@@ -471,7 +501,7 @@ static void part2_one(int s)
 {
     char what[96];
     int cat = rule_catchable(s), disp = rule_disposable(s), val = rule_valid(s);
-    const int fresh = is_valid(s) && !in_baseline(s);
+    const int fresh = is_valid(s) && !in_baseline(s) && !refused[s];
 
     /* Look-ups: pure. */
     const char *name = sigx_name(s);
@@ -504,6 +534,21 @@ static void part2_one(int s)
     check_status(what, __LINE__, sr, rule_sendable(s) == SIGX_OK ? SIGX_ERR_SYSTEM : SIGX_ERR_SIGNAL);
     if (sr == SIGX_ERR_SYSTEM)
         ASSERT_EQ(err, ESRCH);
+
+    if (is_valid(s) && refused[s]) {
+        /* Only handlers are refused there (valgrind lets SIG_IGN and
+         * SIG_DFL through), so only install and sigx_on are checked. */
+        int rc = sigx_install(s, 0);
+        int err = errno;
+        check_status("sigx_install(refused signal)", __LINE__, rc, SIGX_ERR_SYSTEM);
+        ASSERT_EQ(err, EINVAL);
+        rc = sigx_on(s, noop_callback, NULL);
+        err = errno;
+        check_status("sigx_on(refused signal)", __LINE__, rc, SIGX_ERR_SYSTEM);
+        ASSERT_EQ(err, EINVAL);
+        check_status("sigx_uninstall(refused)", __LINE__, sigx_uninstall(s), SIGX_ERR_NOT_INSTALLED);
+        return;
+    }
 
     /* Every call whose rule says "error" must fail that way, changing
      * nothing; the ones that succeed are checked and undone. */
@@ -585,6 +630,7 @@ int main(void)
 {
     rtmin_ = SIGRTMIN;
     rtmax_ = SIGRTMAX;
+    probe_refused();
     set_up_baseline();
 
     part1_signals();

@@ -10,13 +10,14 @@
  * every path out, including after the chained call, so even that must not
  * leak. The chained handler also counts the deliveries that hit the
  * window, so the test knows it really exercised it. */
+/* It floods this process with signals from another: ctest: RUN_SERIAL */
 #include "test.h"
 #include "reliability.h"
 
 #include <poll.h>
 #include <pthread.h>
 
-#define MIN_HITS 1000
+#define MIN_HITS 5000
 
 static volatile sig_atomic_t in_window;
 static long window_hits, chained_runs;
@@ -109,6 +110,17 @@ int main(void)
 
     deterministic_checks();
 
+    /* valgrind runs the program on a synthetic CPU and delivers a signal
+     * only at its own scheduling points (in practice at system calls), so a
+     * flood almost never lands inside the window: only the deterministic
+     * checks above mean anything there. scripts/check-sanitizers.sh sets
+     * SIGX_VALGRIND=1. */
+    if (getenv("SIGX_VALGRIND") != NULL) {
+        puts("valgrind: the flood part is skipped");
+        TEST_PASS("test_safety_errno");
+        return 0;
+    }
+
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = clobbering;
@@ -134,35 +146,53 @@ int main(void)
     int stop_pipe[2];
     ASSERT_SYS(pipe(stop_pipe));
     pid_t me = getpid();
+    uint64_t mask_before, mask_after;
+    ASSERT_OK(sigx_block(0, &mask_before));
     fflush(NULL);
     pid_t flooder = fork();
     ASSERT_SYS(flooder);
     if (flooder == 0) {
         const int sigs[] = {s_plain, s_chain, s_std, s_chain, s_full};
         close(stop_pipe[1]);
-        unsigned long paced = 0;
         for (unsigned long n = 0;; n++) {
-            if (n % 256 == 0) {
+            if (n % 64 == 0) {
                 struct pollfd p = {stop_pipe[0], POLLIN, 0};
                 if (poll(&p, 1, 0) > 0)
                     _exit(0);
+                rel_pace();
+                /* Bursts, not a stream: a thread that receives a stream as
+                 * fast as it can handle it never returns from the kernel to
+                 * its own code, and the test would make no progress. */
+                struct timespec pause = {0, 500000};
+                nanosleep(&pause, NULL);
             }
-            if (rel_send_paced(me, sigs[n % 5], n, &paced) != SIGX_OK)
+            /* No retry on EAGAIN: how many arrive does not matter here,
+             * and a sender stuck retrying would not hear the stop. */
+            int rc = sigx_send(me, sigs[n % 5], n);
+            if (rc == SIGX_ERR_SYSTEM && errno == EAGAIN)
+                rel_backoff(2);
+            else if (rc != SIGX_OK)
                 _exit(2);
         }
     }
     close(stop_pipe[0]);
+    /* fork() (and sigx's atfork hooks) must give the parent its mask back:
+     * with everything blocked here, no delivery could ever come. */
+    ASSERT_OK(sigx_block(0, &mask_after));
+    ASSERT_U64_EQ(mask_after, mask_before);
 
     const long min_hits = rel_scaled(MIN_HITS, 50);
     long rounds = 0, changed = 0;
     long long start = rel_ms();
     while (REL_LOAD(&window_hits) < min_hits) {
         int want;
-        if (rounds % 3 == 0) {
-            /* errno set by a failing system call */
+        if (rounds % 64 == 0) {
+            /* errno set by a failing system call (rarely: a signal that
+             * is pending is delivered on the way out of every system call,
+             * which is outside the window) */
             ASSERT_EQ(close(-1), -1);
             want = EBADF;
-        } else if (rounds % 3 == 1) {
+        } else if (rounds % 2 == 1) {
             errno = 1 + (int)(rounds % 133); /* set by hand */
             want = errno;
         } else {
@@ -173,15 +203,19 @@ int main(void)
          * errno stays put just because this loop does not write it. */
         volatile int *err = &errno;
         in_window = 1;
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 20000; i++) {
             if (*err != want) {
                 changed++;
                 *err = want;
             }
+            /* A flood can keep this thread in handlers most of the time:
+             * stop as soon as enough deliveries hit the window. */
+            if ((i & 1023) == 1023 && REL_LOAD(&window_hits) >= min_hits)
+                break;
         }
         in_window = 0;
         rounds++;
-        if (rounds % 1024 == 0 && rel_ms() - start > 120000)
+        if (rounds % 128 == 0 && rel_ms() - start > 120000)
             TEST_FAIL_("only %ld of %ld deliveries hit the window in 120 s", REL_LOAD(&window_hits),
                        min_hits);
     }

@@ -218,8 +218,8 @@ static void part_b(int rtbase)
      * in waitpid, and nobody takes records meanwhile. */
     run_senders(rtbase);
 
-    /* Everything the senders queued has been handled: the kernel delivers
-     * all pending unblocked signals before this thread runs user code. */
+    /* Everything the senders queued has been handled (see rel_quiesce). */
+    rel_quiesce(mask);
     for (int s = sc; s <= sd; s++) {
         sigx_stats st = rel_stats(s);
         ASSERT_U64_EQ(st.delivered, sent_per_signal);
