@@ -139,6 +139,33 @@ static inline int rel_send_paced(pid_t pid, int signo, uint64_t value, unsigned 
     return rel_send(pid, signo, value);
 }
 
+/* For open-ended flood senders: under valgrind (SIGX_VALGRIND set by
+ * scripts/check-sanitizers.sh) pause briefly now and then. valgrind takes
+ * every signal through its own scheduler, far slower than the kernel, and
+ * a sender that never pauses keeps it busy delivering instead of running
+ * the program under test. A no-op otherwise. */
+static inline void rel_valgrind_breather(void)
+{
+    static int under = -1;
+    if (under < 0)
+        under = getenv("SIGX_VALGRIND") != NULL;
+    if (under) {
+        struct timespec ts = {0, 50000000}; /* a few thousand signals/s at most */
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Touch the top 256 KiB of the calling thread's stack. valgrind grows the
+ * main thread's stack lazily and sometimes cannot grow it while it builds a
+ * signal frame ("Can't extend stack ... during signal delivery"), killing
+ * the program with SIGSEGV; a flood makes that likely. Harmless elsewhere. */
+static inline void rel_prefault_stack(void)
+{
+    volatile char page[256 * 1024];
+    for (size_t i = 0; i < sizeof page; i += 1024)
+        page[i] = 0;
+}
+
 /* sigx_raise, retried on EAGAIN (real-time signals count against the
  * same budget). */
 static inline int rel_raise(int signo)

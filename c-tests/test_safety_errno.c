@@ -105,6 +105,7 @@ static void *waiter_main(void *arg)
 
 int main(void)
 {
+    rel_prefault_stack();
     const int rt = sigx_rtmin();
     const int s_plain = rt, s_chain = rt + 1, s_std = SIGUSR1, s_full = rt + 2;
 

@@ -266,6 +266,7 @@ static void part_b(int rtbase)
 
 int main(void)
 {
+    rel_prefault_stack();
     per_sender = rel_scaled(50000, 2 * SMALL_CAPACITY);
     total = SENDERS * per_sender;
     int rtbase = sigx_rtmin();

@@ -74,11 +74,19 @@ static uint64_t current_seq(void)
 
 static void fork_and_check(uint64_t seq_floor, const char *where)
 {
+    uint64_t before, after;
+    ASSERT_OK(sigx_block(0, &before));
     fflush(NULL);
     pid_t pid = fork();
     ASSERT_SYS(pid);
-    if (pid == 0)
+    if (pid == 0) {
+        /* The child starts with the forking thread's mask (sigx blocks
+         * signals across fork, and must give them back on both sides). */
+        CHILD_CHECK(sigx_block(0, &after) == SIGX_OK && after == before, 9);
         child_body(seq_floor);
+    }
+    ASSERT_OK(sigx_block(0, &after));
+    ASSERT_U64_EQ(after, before);
     rel_expect_clean_exit(pid, where);
 }
 
@@ -169,6 +177,7 @@ static void *waiter_main(void *arg)
 
 int main(void)
 {
+    rel_prefault_stack();
     const int rt = sigx_rtmin();
     flood_sig = rt;
     child_sig = rt + 1;
@@ -202,6 +211,8 @@ int main(void)
         long sent = 0;
         unsigned long paced = 0;
         for (;;) {
+            if (sent % 256 == 0)
+                rel_valgrind_breather();
             if (sent >= flood_count && sent % 256 == 0) {
                 struct pollfd p = {stop_pipe[0], POLLIN, 0};
                 if (poll(&p, 1, 0) > 0 || sent >= value_room)

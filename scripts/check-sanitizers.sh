@@ -52,7 +52,13 @@ TSAN_SKIP='^(test_safety_handler|test_api_install|test_callback_basic|test_chain
 #   and delivers signals only between translated blocks, which changes the
 #   timing, not what must hold. (valgrind also keeps SIGRTMAX for itself;
 #   test_misuse_matrix probes for that and expects SIGX_ERR_SYSTEM there.)
-VALGRIND_SKIP='^(test_safety_handler)$'
+# - test_delivery_hold (valgrind): sigx's flow control holds a real-time
+#   flood back by adding the signal to the interrupted context's uc_sigmask;
+#   valgrind restores the mask from its own copy at sigreturn and ignores
+#   that change (checked with a five-line program), so under valgrind the
+#   flood is dropped and counted instead of held, and the test's "nothing
+#   dropped" cannot hold.
+VALGRIND_SKIP='^(test_safety_handler|test_delivery_hold)$'
 
 tools=("$@")
 [ ${#tools[@]} -eq 0 ] && tools=(asan tsan valgrind)
