@@ -48,7 +48,10 @@ pub extern "C" fn sigx_install(signo: c_int, flags: u32) -> c_int {
 /// `signo` (through `sigx_install`, `sigx_ignore` or `sigx_default`), remove
 /// its callback, and forget the signal. Records already queued stay queued
 /// until consumed; threads waiting only for `signo` return
-/// SIGX_ERR_NOT_INSTALLED once its queue is empty.
+/// SIGX_ERR_NOT_INSTALLED once its queue is empty. A delivery whose handler
+/// had already started on another thread when this was called may still be
+/// recorded after it returns (`sigaction` does not wait for running
+/// handlers); no delivery that starts afterwards is.
 ///
 /// Returns SIGX_OK; SIGX_ERR_NOT_INSTALLED if sigx has nothing to put back;
 /// SIGX_ERR_SIGNAL, SIGX_ERR_UNCATCHABLE (SIGKILL, SIGSTOP),
