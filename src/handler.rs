@@ -69,8 +69,7 @@ impl Slot {
         // Acquire: pairs with the release in `publish_ring`, so the ring's
         // contents are initialised before we use it.
         let p = self.ring.load(Ordering::Acquire);
-        // SAFETY: a non-null pointer came from `Box::leak` in `publish_ring`
-        // and is never freed, so it is valid for 'static.
+        // SAFETY: a non-null pointer came from `Box::leak` in `publish_ring` and is never freed, so it is valid for 'static.
         unsafe { p.as_ref() }
     }
 
@@ -126,14 +125,12 @@ fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
         time_ns: os::monotonic_ns(),
         ..sigx_info::default()
     };
-    // SAFETY: the kernel passes a valid siginfo_t with SA_SIGINFO; NULL is
-    // handled by `as_ref`.
+    // SAFETY: the kernel passes a valid siginfo_t with SA_SIGINFO; NULL is handled by `as_ref`.
     let Some(si) = (unsafe { info.as_ref() }) else {
         return rec;
     };
     rec.code = si.si_code;
-    // SAFETY: each union member is read only for the si_code values whose
-    // kernel layout carries it (see sigaction(2)).
+    // SAFETY: each union member is read only for the si_code values whose kernel layout carries it (see sigaction(2)).
     unsafe {
         if signo == libc::SIGCHLD && si.si_code > 0 {
             rec.pid = si.si_pid();
@@ -202,6 +199,9 @@ fn dropped(slot: &Slot, signo: c_int, ctx: *mut c_void) {
     hold::hold_if_owner(signo, ctx);
 }
 
+/// A three-argument (`SA_SIGINFO`) signal handler.
+type SigactionFn = extern "C" fn(c_int, *mut libc::siginfo_t, *mut c_void);
+
 /// Call the disposition sigx replaced, if it is a function.
 #[inline(never)]
 fn chain(slot: &Slot, signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
@@ -212,11 +212,8 @@ fn chain(slot: &Slot, signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void
         return;
     }
     if slot.chain_siginfo.load(Ordering::Relaxed) {
-        // SAFETY: `f` is the sa_sigaction of a saved disposition with
-        // SA_SIGINFO, i.e. a three-argument handler; it is not SIG_DFL or
-        // SIG_IGN (the registry stores 0 for those).
-        let f: extern "C" fn(c_int, *mut libc::siginfo_t, *mut c_void) =
-            unsafe { std::mem::transmute(f) };
+        // SAFETY: `f` is the sa_sigaction of a saved disposition with SA_SIGINFO, i.e. a three-argument handler; it is not SIG_DFL or SIG_IGN (the registry stores 0 for those).
+        let f: SigactionFn = unsafe { std::mem::transmute(f) };
         f(signo, info, ctx);
     } else {
         // SAFETY: as above, for a one-argument handler without SA_SIGINFO.

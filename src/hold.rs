@@ -50,9 +50,7 @@ pub fn hold_if_owner(signo: c_int, ctx: *mut c_void) {
         return;
     }
     HELD.fetch_or(bit, Ordering::SeqCst);
-    // SAFETY: with SA_SIGINFO the kernel passes a valid ucontext_t as the
-    // third argument; its uc_sigmask is the mask restored by sigreturn, and
-    // sigaddset only sets a bit in it.
+    // SAFETY: with SA_SIGINFO the kernel passes a valid ucontext_t as the third argument; its uc_sigmask is the mask restored by sigreturn, and sigaddset only sets a bit in it.
     unsafe {
         let uc = ctx.cast::<libc::ucontext_t>();
         libc::sigaddset(&mut (*uc).uc_sigmask, signo);

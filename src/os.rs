@@ -13,8 +13,7 @@ use std::time::Duration;
 
 /// The calling thread's `errno`. Async-signal-safe.
 pub fn errno() -> c_int {
-    // SAFETY: __errno_location always returns a valid pointer to this
-    // thread's errno.
+    // SAFETY: __errno_location always returns a valid pointer to this thread's errno.
     unsafe { *libc::__errno_location() }
 }
 
@@ -39,8 +38,7 @@ pub fn monotonic_ns() -> u64 {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `ts` is a valid out-pointer; CLOCK_MONOTONIC always exists on
-    // Linux, so the call cannot fail.
+    // SAFETY: `ts` is a valid out-pointer; CLOCK_MONOTONIC always exists on Linux, so the call cannot fail.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     (ts.tv_sec as u64)
         .wrapping_mul(1_000_000_000)
@@ -58,9 +56,7 @@ pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
     let ts_ptr = ts
         .as_ref()
         .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-    // SAFETY: `word` is a live, aligned u32 for the duration of the call, and
-    // `ts_ptr` is NULL or points at `ts`, which outlives the call. FUTEX_WAIT
-    // only reads them.
+    // SAFETY: `word` is a live, aligned u32 for the duration of the call, and `ts_ptr` is NULL or points at `ts`, which outlives the call. FUTEX_WAIT only reads them.
     unsafe {
         libc::syscall(
             libc::SYS_futex,
@@ -75,8 +71,7 @@ pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
 /// Wake every thread sleeping in [`futex_wait`] on `word`.
 /// Async-signal-safe (a single system call).
 pub fn futex_wake_all(word: &AtomicU32) {
-    // SAFETY: FUTEX_WAKE only uses the address as a key; it does not access
-    // memory through it.
+    // SAFETY: FUTEX_WAKE only uses the address as a key; it does not access memory through it.
     unsafe {
         libc::syscall(
             libc::SYS_futex,
@@ -105,8 +100,7 @@ pub fn eventfd_signal(fd: c_int) {
 /// Reset an eventfd's counter to zero (not readable any more).
 pub fn eventfd_clear(fd: c_int) {
     let mut buf: u64 = 0;
-    // SAFETY: reads at most 8 bytes into a live local; EAGAIN (already clear)
-    // is fine.
+    // SAFETY: reads at most 8 bytes into a live local; EAGAIN (already clear) is fine.
     unsafe { libc::read(fd, (&mut buf as *mut u64).cast::<c_void>(), 8) };
 }
 
@@ -128,8 +122,7 @@ pub fn sigset_from_mask(mask: u64) -> libc::sigset_t {
     };
     for signo in 1..=64 {
         if mask & (1u64 << (signo - 1)) != 0 {
-            // SAFETY: `set` is initialised; an invalid or reserved number
-            // makes sigaddset fail with EINVAL, which we skip on purpose.
+            // SAFETY: `set` is initialised; an invalid or reserved number makes sigaddset fail with EINVAL, which we skip on purpose.
             unsafe { libc::sigaddset(&mut set, signo) };
         }
     }
@@ -205,8 +198,7 @@ pub fn get_action(signo: c_int) -> io::Result<libc::sigaction> {
 
 /// Replace the disposition of `signo`.
 pub fn set_action(signo: c_int, action: &libc::sigaction) -> io::Result<()> {
-    // SAFETY: `action` is a fully initialised sigaction; the handler it names
-    // (if any) stays valid because the library is never unloaded.
+    // SAFETY: `action` is a fully initialised sigaction; the handler it names (if any) stays valid because the library is never unloaded.
     check(unsafe { libc::sigaction(signo, action, std::ptr::null_mut()) })?;
     Ok(())
 }
@@ -298,8 +290,7 @@ pub fn atfork(
     parent: extern "C" fn(),
     child: extern "C" fn(),
 ) -> io::Result<()> {
-    // SAFETY: the hooks are plain functions that live as long as the process
-    // (the library is never unloaded).
+    // SAFETY: the hooks are plain functions that live as long as the process (the library is never unloaded).
     let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
     if rc != 0 {
         return Err(io::Error::from_raw_os_error(rc));
@@ -346,8 +337,7 @@ impl<T> Mutex<T> {
 
     /// Lock without a guard (for the fork hooks). Pair with [`Mutex::raw_unlock`].
     pub fn raw_lock(&self) {
-        // SAFETY: `raw` is an initialised mutex that is never moved (it lives
-        // in a static or behind a reference for its whole life).
+        // SAFETY: `raw` is an initialised mutex that is never moved (it lives in a static or behind a reference for its whole life).
         unsafe { libc::pthread_mutex_lock(self.raw.get()) };
     }
 
@@ -365,8 +355,7 @@ impl<T> Mutex<T> {
     /// Only in the child side of `fork`, while the child has one thread and
     /// that thread does not hold or wait for this mutex.
     pub unsafe fn reinit_after_fork(&self) {
-        // SAFETY: guaranteed by the caller: nobody can be using the mutex, so
-        // overwriting it with a fresh initialiser cannot disturb an owner.
+        // SAFETY: guaranteed by the caller: nobody can be using the mutex, so overwriting it with a fresh initialiser cannot disturb an owner.
         unsafe { self.raw.get().write(libc::PTHREAD_MUTEX_INITIALIZER) };
     }
 
@@ -396,8 +385,7 @@ impl<T> std::ops::Deref for MutexGuard<'_, T> {
 
 impl<T> std::ops::DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the guard proves the lock is held, and `&mut self` that no
-        // other reference through this guard exists.
+        // SAFETY: the guard proves the lock is held, and `&mut self` that no other reference through this guard exists.
         unsafe { &mut *self.mutex.data.get() }
     }
 }

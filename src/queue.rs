@@ -158,10 +158,10 @@ impl<T: Copy> Ring<T> {
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
-                        // SAFETY: the CAS made position `pos` ours alone, and
-                        // `turn == 2 * pos` says the last consumer is done with it.
-                        slot.value
-                            .with_mut(|p| unsafe { p.write(MaybeUninit::new(value)) });
+                        slot.value.with_mut(|p| {
+                            // SAFETY: the CAS made `pos` ours alone, and `turn == 2 * pos` says the last consumer is done with it.
+                            unsafe { p.write(MaybeUninit::new(value)) }
+                        });
                         slot.key.store(key, Ordering::Relaxed);
                         // Release: publishes the value and key to the consumer.
                         slot.turn.store(2 * pos + 1, Ordering::Release);
@@ -208,8 +208,7 @@ impl<T: Copy> Ring<T> {
         self.head
             .compare_exchange(pos, pos + 1, Ordering::Relaxed, Ordering::Relaxed)
             .ok()?;
-        // SAFETY: the CAS made us the only consumer of `pos`; `turn == 2*pos+1`
-        // (acquired above) says the producer finished writing it.
+        // SAFETY: the CAS made us the only consumer of `pos`; `turn == 2*pos+1` (acquired above) says the producer finished writing it.
         let value = slot.value.with(|p| unsafe { (*p).assume_init() });
         // Release: our read is done before a producer may reuse the slot.
         slot.turn.store(2 * (pos + self.cap), Ordering::Release);

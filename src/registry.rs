@@ -390,9 +390,7 @@ fn run_callback(rec: &sigx_info) -> bool {
     let cb = REGISTRY.lock().entries[rec.signo as usize].callback;
     match cb {
         Some(cb) => {
-            // SAFETY: `func` is the function the caller registered for this
-            // signal and has not removed (we hold the gate, so it cannot be
-            // removed before the call starts); `rec` is a live record.
+            // SAFETY: `func` is the function the caller registered for this signal and has not removed (we hold the gate, so it cannot be removed before the call starts); `rec` is a live record.
             unsafe { (cb.func)(rec, cb.user) };
             true
         }

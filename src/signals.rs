@@ -942,13 +942,7 @@ mod tests {
             return;
         }
         for s in all_valid() {
-            // SAFETY: glibc's `strsignal` accepts any int and returns a
-            // non-NULL pointer to a NUL-terminated string: a static one for
-            // known signals, otherwise a per-thread buffer (glibc >= 2.32)
-            // that stays valid until this thread's next call. It is checked
-            // for NULL and copied into an owned `CString` at once, before
-            // this thread calls it again. Nothing in sigx calls `setlocale`,
-            // so the texts are the C locale's.
+            // SAFETY: glibc's `strsignal` accepts any int and returns a non-NULL pointer to a NUL-terminated string: a static one for known signals, otherwise a per-thread buffer (glibc >= 2.32) that stays valid until this thread's next call. It is checked for NULL and copied into an owned `CString` at once, before this thread calls it again. Nothing in sigx calls `setlocale`, so the texts are the C locale's.
             let glibc = unsafe {
                 let p = libc::strsignal(s);
                 assert!(!p.is_null());

@@ -63,8 +63,7 @@ pub extern "C" fn sigx_number(name: *const c_char) -> c_int {
         if name.is_null() {
             return Err(Error::Argument);
         }
-        // SAFETY: non-NULL, and the C contract says `name` is a
-        // NUL-terminated string that stays valid for the call.
+        // SAFETY: non-NULL, and the C contract says `name` is a NUL-terminated string that stays valid for the call.
         let bytes = unsafe { CStr::from_ptr(name) }.to_bytes();
         if bytes.is_empty() {
             return Err(Error::Argument);

@@ -56,9 +56,7 @@ pub(crate) struct OutPtr<T>(*mut T);
 impl<T> OutPtr<T> {
     /// Write the value (the only way an out-parameter is ever written).
     pub(crate) fn write(self, value: T) {
-        // SAFETY: non-NULL was checked at construction; the C contract says
-        // an out-pointer points at writable memory for one `T`. An
-        // unaligned pointer from C is tolerated.
+        // SAFETY: non-NULL was checked at construction; the C contract says an out-pointer points at writable memory for one `T`. An unaligned pointer from C is tolerated.
         unsafe { self.0.write_unaligned(value) }
     }
 }
