@@ -6,6 +6,7 @@
 #define SIGX_RELIABILITY_H
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -252,6 +253,33 @@ static inline void rel_quiesce(uint64_t mask)
         if (rel_ms() - start > 30000)
             TEST_FAIL_("signals 0x%llx still pending after 30 s",
                        (unsigned long long)(pending & mask));
+    }
+}
+
+/* The body of a flooder child: send the signals of `sigs` in turn (value =
+ * running count) to `target` in bursts of 64, until a byte (or EOF) can be
+ * read from `stop_fd`; then _exit(0). _exit(2) if a send fails for another
+ * reason than a full kernel queue. Bursts, not a stream: a thread that
+ * receives a stream as fast as it can handle it never returns from the
+ * kernel to its own code, and the test would make no progress. EAGAIN is
+ * not retried: how many arrive does not matter to the callers, and a sender
+ * stuck retrying would not hear the stop. */
+static inline void rel_burst_flooder(pid_t target, const int *sigs, int nsigs, int stop_fd)
+{
+    for (unsigned long n = 0;; n++) {
+        if (n % 64 == 0) {
+            struct pollfd p = {stop_fd, POLLIN, 0};
+            if (poll(&p, 1, 0) > 0)
+                _exit(0);
+            rel_pace();
+            struct timespec pause = {0, 500000};
+            nanosleep(&pause, NULL);
+        }
+        int rc = sigx_send(target, sigs[n % (unsigned long)nsigs], n);
+        if (rc == SIGX_ERR_SYSTEM && errno == EAGAIN)
+            rel_backoff(2);
+        else if (rc != SIGX_OK)
+            _exit(2);
     }
 }
 

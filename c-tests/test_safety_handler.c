@@ -244,26 +244,7 @@ int main(void)
     if (flooder == 0) {
         const int sigs[] = {s_queue, s_full, s_chain, s_chain_rt, s_oneshot};
         close(stop_pipe[1]);
-        for (unsigned long n = 0;; n++) {
-            if (n % 64 == 0) {
-                struct pollfd p = {stop_pipe[0], POLLIN, 0};
-                if (poll(&p, 1, 0) > 0)
-                    _exit(0);
-                rel_pace();
-                /* Bursts, not a stream: a thread that receives a stream as
-                 * fast as it can handle it never returns from the kernel to
-                 * its own code, and the test would make no progress. */
-                struct timespec pause = {0, 500000};
-                nanosleep(&pause, NULL);
-            }
-            /* No retry on EAGAIN: how many arrive does not matter here,
-             * and a sender stuck retrying would not hear the stop. */
-            int rc = sigx_send(me, sigs[n % 5], n);
-            if (rc == SIGX_ERR_SYSTEM && errno == EAGAIN)
-                rel_backoff(2);
-            else if (rc != SIGX_OK)
-                _exit(2);
-        }
+        rel_burst_flooder(me, sigs, 5, stop_pipe[0]);
     }
     close(stop_pipe[0]);
 
