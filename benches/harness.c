@@ -231,6 +231,8 @@ static void *pump_thread(void *arg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     while (!g_marker_seen)
         m->pump();
+    if (m->drain)
+        m->drain();
     return NULL;
 }
 
@@ -296,6 +298,8 @@ static void run_flood(const struct bench_mech *m, uint64_t n, const char *argv0,
     } else {
         while (!g_marker_seen)
             m->pump();
+        if (m->drain)
+            m->drain();
     }
     uint64_t t1 = now_ns();
     xwrite1(ack[1], 'a');

@@ -37,6 +37,11 @@ struct bench_mech {
     void (*pump)(void);
     /* Optional: fill what the mechanism knows about losses (flood only). */
     void (*account)(int data_signo, struct bench_acct *acct);
+    /* Optional (flood only): after the end marker, report every delivery
+     * the mechanism can still produce without waiting. A mechanism whose
+     * flow control keeps deliveries queued in the kernel (sigx) may see the
+     * marker overtake them; this collects them inside the timed window. */
+    void (*drain)(void);
 };
 
 /* Each mech_*.c file defines this table, terminated by a NULL name. */

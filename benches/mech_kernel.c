@@ -180,9 +180,9 @@ static void ss_pump(void)
 }
 
 const struct bench_mech bench_mechs[] = {
-    {"sigwaitinfo", 1, swi_setup, swi_pump, NULL},
-    {"signalfd", 1, sfd_setup, sfd_pump, NULL},
-    {"selfpipe", 1, sp_setup, sp_pump, sp_account},
-    {"sigsuspend", 1, ss_setup, ss_pump, NULL},
-    {NULL, 0, NULL, NULL, NULL},
+    {"sigwaitinfo", 1, swi_setup, swi_pump, NULL, NULL},
+    {"signalfd", 1, sfd_setup, sfd_pump, NULL, NULL},
+    {"selfpipe", 1, sp_setup, sp_pump, sp_account, NULL},
+    {"sigsuspend", 1, ss_setup, ss_pump, NULL, NULL},
+    {NULL, 0, NULL, NULL, NULL, NULL},
 };

@@ -48,6 +48,6 @@ static void uvs_pump(void)
 }
 
 const struct bench_mech bench_mechs[] = {
-    {"libuv", 0, uvs_setup, uvs_pump, NULL},
-    {NULL, 0, NULL, NULL, NULL},
+    {"libuv", 0, uvs_setup, uvs_pump, NULL, NULL},
+    {NULL, 0, NULL, NULL, NULL, NULL},
 };

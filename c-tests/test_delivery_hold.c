@@ -5,15 +5,24 @@
  * Every delivery runs sigx's handler on the waiting thread itself, so
  * without flow control the ring would overflow while the waiter cannot run.
  * sigx holds the signal back in the kernel (blocked on the waiting thread)
- * while the ring is full and lets it in again once there is room, so:
- *   - every value arrives exactly once and nothing is dropped;
+ * while the ring is full, and the waiter takes the held deliveries off the
+ * kernel's queue itself once the ring is empty, so:
+ *   - every value arrives exactly once, in the order sent, with the sender's
+ *     identity, and nothing is dropped;
  *   - the thread's signal mask is the same after the flood as before;
  *   - a waiter that stops waiting while holding gets the signal released by
- *     its next wait, and a wait never sleeps on a held signal. */
+ *     its next wait, and a wait never sleeps on a held signal;
+ *   - deliveries still held in the kernel when the signal is uninstalled are
+ *     recorded, not handed to the restored disposition (which, for a
+ *     real-time signal, would kill the process);
+ *   - SIGX_CHAIN signals are never held: every delivery reaches the chained
+ *     handler. */
 #include "test.h"
 #include "helpers.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,17 +30,37 @@
 
 static unsigned char seen[FLOOD];
 
+#define WARMUP UINT64_MAX
+
+/* Fork a child that, once told to go, sends `count` values of `signo` to us
+ * (retrying while the kernel's queue is full). Before it goes, this thread
+ * takes one record of its own in a wait: a thread that waits is the one sigx
+ * holds floods back on, and it must be that before the flood starts (a flood
+ * that starts first can keep the thread in its handler until it is over). */
 static pid_t flood(int signo, int count)
 {
+    int go[2];
+    ASSERT_SYS(pipe(go));
     pid_t parent = getpid();
     pid_t child = fork();
     ASSERT_SYS(child);
     if (child == 0) {
+        char c;
+        close(go[1]);
+        if (read(go[0], &c, 1) != 1)
+            _exit(3);
         for (int i = 0; i < count; i++)
             if (queue_retry(parent, signo, (uint64_t)i) != 0)
                 _exit(2);
         _exit(0);
     }
+    close(go[0]);
+    sigx_info info;
+    ASSERT_EQ(queue_retry(parent, signo, WARMUP), 0);
+    ASSERT_OK(sigx_wait(SIGX_BIT(signo), &info, 20000));
+    ASSERT_U64_EQ(info.value, WARMUP);
+    ASSERT_EQ(write(go[1], "g", 1), 1);
+    close(go[1]);
     return child;
 }
 
@@ -58,13 +87,20 @@ static void test_delivery_hold_lossless(void)
     pid_t child = flood(sig, FLOOD);
 
     sigx_info info;
-    uint64_t dropped = 0;
+    uint64_t dropped = 0, last_seq = 0;
     for (int got = 0; got < FLOOD; got++) {
         ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000));
         ASSERT_EQ(info.signo, sig);
-        ASSERT_LT(info.value, FLOOD);
+        /* One sender, one signal: the kernel queues them in order, and
+         * records taken from the ring or from the kernel keep that order. */
+        ASSERT_U64_EQ(info.value, (uint64_t)got);
         ASSERT_EQ(seen[info.value], 0);
         seen[info.value] = 1;
+        ASSERT_GT(info.seq, last_seq);
+        last_seq = info.seq;
+        ASSERT_EQ(info.code, SI_QUEUE);
+        ASSERT_EQ(info.pid, child);
+        ASSERT_EQ(info.uid, getuid());
         dropped += info.dropped;
     }
     reap_ok(child);
@@ -73,7 +109,7 @@ static void test_delivery_hold_lossless(void)
 
     sigx_stats st;
     ASSERT_OK(sigx_stats_get(sig, &st));
-    ASSERT_U64_EQ(st.delivered, FLOOD);
+    ASSERT_U64_EQ(st.delivered, FLOOD + 1); /* and the warm-up */
     ASSERT_U64_EQ(st.dropped, 0);
     ASSERT_U64_EQ(st.queued, 0);
     ASSERT_LE(st.high_water, 1024);
@@ -113,7 +149,7 @@ static void test_delivery_hold_released_by_next_wait(void)
     ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
     sigx_stats st;
     ASSERT_OK(sigx_stats_get(sig, &st));
-    ASSERT_U64_EQ(st.delivered, (uint64_t)total);
+    ASSERT_U64_EQ(st.delivered, (uint64_t)total + 1);
     ASSERT_U64_EQ((uint64_t)got + st.dropped, (uint64_t)total);
     ASSERT_U64_EQ(dropped, st.dropped);
     ASSERT_U64_EQ(thread_mask(), before);
@@ -121,10 +157,202 @@ static void test_delivery_hold_released_by_next_wait(void)
     TEST_PASS("held signal released by the next wait");
 }
 
+/* Whether `signo` is pending (for this thread or the process). */
+static int is_pending(int signo)
+{
+    sigset_t set;
+    ASSERT_SYS(sigpending(&set));
+    return sigismember(&set, signo);
+}
+
+/* Take records until `sig` reports NOT_INSTALLED; returns how many. */
+static uint64_t drain_uninstalled(int sig, uint64_t *dropped)
+{
+    sigx_info info;
+    uint64_t got = 0;
+    int r;
+    while ((r = sigx_wait(SIGX_BIT(sig), &info, 0)) == SIGX_OK) {
+        got++;
+        *dropped += info.dropped;
+    }
+    ASSERT_EQ(r, SIGX_ERR_NOT_INSTALLED);
+    return got;
+}
+
+/* Uninstall while deliveries are held in the kernel: this thread takes one
+ * record of the flood and then stops waiting until the sender is done, so
+ * the ring fills and the rest is held back in the kernel. */
+static void test_delivery_hold_uninstall_settles(void)
+{
+    int sig = sigx_rtmin() + 5;
+    const int cap = 16, total = 3000;
+    uint64_t before = thread_mask();
+    ASSERT_OK(sigx_set_capacity(sig, (uint32_t)cap));
+    ASSERT_OK(sigx_install(sig, 0));
+    pid_t child = flood(sig, total);
+    sigx_info info;
+    uint64_t got = 0, dropped = 0;
+    ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000));
+    got++;
+    dropped += info.dropped;
+    reap_ok(child);
+    ASSERT_TRUE((thread_mask() & SIGX_BIT(sig)) != 0);
+    ASSERT_TRUE(is_pending(sig));
+    /* Restores SIG_DFL: a held delivery that met it would kill us. */
+    ASSERT_OK(sigx_uninstall(sig));
+    ASSERT_TRUE(!is_pending(sig));
+    ASSERT_U64_EQ(thread_mask(), before);
+    got += drain_uninstalled(sig, &dropped);
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(sig, &st));
+    ASSERT_U64_EQ(st.delivered, (uint64_t)total + 1);
+    ASSERT_U64_EQ(st.queued, 0);
+    ASSERT_U64_EQ(got + dropped, (uint64_t)total);
+    ASSERT_U64_EQ(dropped, st.dropped);
+    TEST_PASS("deliveries held at uninstall are recorded, mask restored");
+}
+
+static volatile sig_atomic_t chained;
+
+static void count_chained(int signo)
+{
+    (void)signo;
+    chained++;
+}
+
+static void test_delivery_hold_never_chain(void)
+{
+    int sig = sigx_rtmin() + 6;
+    const int cap = 8, total = 5000;
+    uint64_t before = thread_mask();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = count_chained;
+    sigfillset(&sa.sa_mask);
+    ASSERT_SYS(sigaction(sig, &sa, NULL));
+    ASSERT_OK(sigx_set_capacity(sig, (uint32_t)cap));
+    ASSERT_OK(sigx_install(sig, SIGX_CHAIN));
+    pid_t child = flood(sig, total);
+    sigx_info info;
+    uint64_t got = 0, dropped = 0;
+    while (got + dropped < (uint64_t)total) {
+        ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000));
+        got++;
+        dropped += info.dropped;
+    }
+    reap_ok(child);
+    ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
+    ASSERT_EQ((int)chained, total + 1);
+    ASSERT_U64_EQ(thread_mask(), before);
+    ASSERT_OK(sigx_uninstall(sig));
+    TEST_PASS("SIGX_CHAIN floods reach the chained handler every time");
+}
+
+/* The holding thread stops waiting while it holds a flood back, and every
+ * other thread blocks the signal: nothing can be delivered by a handler any
+ * more, and held deliveries wake nobody. The thread that waits instead takes
+ * them off the kernel's queue itself, including ones sent after it went to
+ * sleep (it looks again at least every 10 ms while a signal is held). */
+struct holder {
+    int sig;
+    int ready[2]; /* holder -> main: it is the holding thread */
+    int park[2];  /* main -> holder: stop parking */
+};
+
+static void *holder_main(void *arg)
+{
+    struct holder *h = arg;
+    sigx_info info;
+    char c;
+    /* The warm-up record makes this thread the holder. */
+    ASSERT_EQ(queue_retry(getpid(), h->sig, WARMUP), 0);
+    ASSERT_OK(sigx_wait(SIGX_BIT(h->sig), &info, 20000));
+    ASSERT_U64_EQ(info.value, WARMUP);
+    ASSERT_EQ(write(h->ready[1], "r", 1), 1);
+    /* Parked outside sigx: handlers run here, the ring fills, and the
+     * signal is held back on this thread. */
+    ASSERT_EQ(read(h->park[0], &c, 1), 1);
+    /* A wait that finds nothing releases what this thread held. */
+    ASSERT_EQ(sigx_wait(SIGX_BIT(h->sig), &info, 0), SIGX_ERR_TIMEOUT);
+    ASSERT_EQ(thread_mask() & SIGX_BIT(h->sig), 0);
+    return NULL;
+}
+
+static void test_delivery_hold_owner_away(void)
+{
+    struct holder h = {.sig = sigx_rtmin() + 7};
+    const int total = 2000, trickle = 5;
+    uint64_t before = thread_mask();
+    ASSERT_OK(sigx_set_capacity(h.sig, 8));
+    ASSERT_OK(sigx_install(h.sig, 0));
+    ASSERT_SYS(pipe(h.ready));
+    ASSERT_SYS(pipe(h.park));
+    pthread_t t;
+    ASSERT_EQ(pthread_create(&t, NULL, holder_main, &h), 0);
+    char c;
+    ASSERT_EQ(read(h.ready[0], &c, 1), 1);
+    /* After the holder started: a new thread inherits its creator's mask. */
+    ASSERT_OK(sigx_block(SIGX_BIT(h.sig), NULL));
+
+    /* The child floods, then sends the trickle one value per byte it reads
+     * from `step`: each time, this thread writes the byte and goes straight
+     * into a wait, so the value usually arrives while it sleeps. */
+    int step[2];
+    ASSERT_SYS(pipe(step));
+    pid_t parent = getpid();
+    pid_t child = fork();
+    ASSERT_SYS(child);
+    if (child == 0) {
+        close(step[1]);
+        for (int i = 0; i < total; i++)
+            if (queue_retry(parent, h.sig, (uint64_t)i) != 0)
+                _exit(2);
+        for (int i = 0; i < trickle; i++)
+            if (read(step[0], &c, 1) != 1 ||
+                queue_retry(parent, h.sig, (uint64_t)(total + i)) != 0)
+                _exit(2);
+        _exit(0);
+    }
+    close(step[0]);
+    sigx_info info;
+    uint64_t got = 0, dropped = 0;
+    while (got + dropped < (uint64_t)total) {
+        ASSERT_OK(sigx_wait(SIGX_BIT(h.sig), &info, 20000));
+        ASSERT_LT(info.value, (uint64_t)total);
+        got++;
+        dropped += info.dropped;
+    }
+    ASSERT_U64_EQ(dropped, 0);
+    for (int i = 0; i < trickle; i++) {
+        ASSERT_EQ(write(step[1], "s", 1), 1);
+        ASSERT_OK(sigx_wait(SIGX_BIT(h.sig), &info, 20000));
+        ASSERT_U64_EQ(info.value, (uint64_t)(total + i));
+    }
+    reap_ok(child);
+    close(step[1]);
+    ASSERT_EQ(write(h.park[1], "p", 1), 1);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(h.sig, &st));
+    ASSERT_U64_EQ(st.delivered, (uint64_t)(total + trickle + 1));
+    ASSERT_U64_EQ(st.dropped, 0);
+    ASSERT_OK(sigx_unblock(SIGX_BIT(h.sig), NULL));
+    ASSERT_U64_EQ(thread_mask(), before);
+    ASSERT_OK(sigx_uninstall(h.sig));
+    close(h.ready[0]);
+    close(h.ready[1]);
+    close(h.park[0]);
+    close(h.park[1]);
+    TEST_PASS("a held flood reaches another waiter while the holder is away");
+}
+
 int main(void)
 {
     roomy_sigpending();
     test_delivery_hold_lossless();
     test_delivery_hold_released_by_next_wait();
+    test_delivery_hold_uninstall_settles();
+    test_delivery_hold_never_chain();
+    test_delivery_hold_owner_away();
     return 0;
 }

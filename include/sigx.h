@@ -608,15 +608,24 @@ const char *sigx_strerror(int status);
  * early (no EINTR). `*out` is written only on SIGX_OK; its `dropped` field
  * counts deliveries of that signal lost to a full queue before it.
  *
- * Flow control: when the handler runs on the waiting thread itself (the
- * usual case in a single-threaded program) and a real-time signal's queue
- * fills up, sigx blocks that signal on this thread so that the kernel keeps
- * further deliveries queued (real-time signals queue in the kernel up to
- * RLIMIT_SIGPENDING) instead of dropping them. It is unblocked again as soon
- * as the queue is at most half full, by this or the next wait on this
- * thread, and always before a wait sleeps. Standard signals are never held
- * (the kernel would merge them). Records of deliveries that overlapped on
- * different threads may come out in either order.
+ * Flow control: a thread that waits with a timeout other than 0 becomes the
+ * *holding thread* (one per process; it stays so while its waits return
+ * records). When sigx's handler runs on the holding thread (the usual case
+ * in a single-threaded program) and fills a real-time signal's queue, sigx
+ * blocks that signal on this thread, so that the kernel keeps further
+ * deliveries queued (up to RLIMIT_SIGPENDING) instead of sigx dropping
+ * them. Waits take those deliveries off the kernel's queue themselves
+ * (`sigtimedwait`) once the queue is empty, with the same `seq`, sender and
+ * value a handler would have recorded (`time_ns` is when they were taken),
+ * and unblock the signal once the kernel has none left: a wait that
+ * returns SIGX_ERR_TIMEOUT or goes to sleep has nothing held back. Standard
+ * signals, SIGX_ONESHOT and SIGX_CHAIN signals are never held.
+ * `sigx_uninstall`, `sigx_ignore` and `sigx_default` first record the
+ * deliveries still held, so they never meet the new disposition. If the
+ * holding thread stops waiting while it holds a signal back, other threads'
+ * waits still receive it (they look at the kernel's queue at least every
+ * 10 ms meanwhile). Records of deliveries that overlapped on different
+ * threads may come out in either order.
  *
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
  * timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;

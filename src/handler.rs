@@ -98,8 +98,9 @@ pub static HAS_RING: AtomicU64 = AtomicU64::new(0);
 
 /// `Flags::ONESHOT` and `Flags::CHAIN`, repeated here so that this module does
 /// not depend on the argument types.
-const ONESHOT: u32 = 2;
-const CHAIN: u32 = 4;
+pub const ONESHOT: u32 = 2;
+/// See [`ONESHOT`].
+pub const CHAIN: u32 = 4;
 
 /// Restores `errno` when dropped, on every path out of the handler.
 struct ErrnoGuard(c_int);
@@ -147,16 +148,12 @@ fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
     rec
 }
 
-/// sigx's signal handler.
+/// sigx's handler.
 pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
     let _errno = ErrnoGuard::save();
     let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
         return; // not a number we can ever install: nothing to record
     };
-    // Relaxed: seq only needs to be unique and increasing; the ring's
-    // release store publishes the record.
-    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
-    let rec = record(signo, info, seq);
     // Relaxed: the flags are written before sigaction installs us, and
     // sigaction is a full barrier for this signal's deliveries.
     let flags = slot.flags.load(Ordering::Relaxed);
@@ -164,6 +161,22 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
         // The kernel reset the disposition before running us.
         CAUGHT.fetch_and(!(1u64 << (signo - 1)), Ordering::Relaxed);
     }
+    deliver(slot, signo, info, flags, ctx);
+    if flags & CHAIN != 0 {
+        chain(slot, signo, info, ctx);
+    }
+}
+
+/// Record one delivery of `signo`: queue it (or count it lost), hold the
+/// signal back if that filled the ring, and wake waiters. Runs in the
+/// handler, and in normal context for a held delivery that a waiter took off
+/// the kernel's queue itself ([`deliver_pulled`], `ctx` NULL).
+#[inline(always)]
+fn deliver(slot: &Slot, signo: c_int, info: *const libc::siginfo_t, flags: u32, ctx: *mut c_void) {
+    // Relaxed: seq only needs to be unique and increasing; the ring's
+    // release store publishes the record.
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
+    let rec = record(signo, info, seq);
     // Relaxed counters: they are figures, read only when no delivery is in
     // progress for the accounting identity.
     slot.delivered.fetch_add(1, Ordering::Relaxed);
@@ -175,28 +188,38 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
                 slot.high_water.fetch_max(queued, Ordering::Relaxed);
             }
             if queued >= ring.capacity() as u64 {
-                hold::hold_if_owner(signo, ctx);
+                hold::hold_if_owner(signo, flags, ctx);
             }
         }
         // Full (or, impossibly, no ring: install publishes it before
         // sigaction).
-        _ => dropped(slot, signo, ctx),
+        _ => dropped(slot, signo, flags, ctx),
     }
     wake::notify();
-    if flags & CHAIN != 0 {
-        chain(slot, signo, info, ctx);
-    }
+}
+
+/// Normal context: record a delivery of a held signal that the caller took
+/// off the kernel's queue with `sigtimedwait` (see [`hold`]) exactly as the
+/// handler would have, except for chaining and `SIGX_ONESHOT`, which held
+/// signals never have.
+pub fn deliver_pulled(info: &libc::siginfo_t) {
+    let signo = info.si_signo;
+    let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
+        return;
+    };
+    let flags = slot.flags.load(Ordering::Relaxed);
+    deliver(slot, signo, info, flags, ptr::null_mut());
 }
 
 /// Count a delivery the ring could not take: never lose one silently.
 #[cold]
 #[inline(never)]
-fn dropped(slot: &Slot, signo: c_int, ctx: *mut c_void) {
+fn dropped(slot: &Slot, signo: c_int, flags: u32, ctx: *mut c_void) {
     // Relaxed: a figure. `unreported` is AcqRel-swapped by the consumer, so
     // Release here is enough.
     slot.dropped.fetch_add(1, Ordering::Relaxed);
     slot.unreported.fetch_add(1, Ordering::Release);
-    hold::hold_if_owner(signo, ctx);
+    hold::hold_if_owner(signo, flags, ctx);
 }
 
 /// A three-argument (`SA_SIGINFO`) signal handler.

@@ -187,6 +187,23 @@ pub fn sigpending() -> io::Result<u64> {
     Ok(mask_from_sigset(&set))
 }
 
+/// Take one pending signal of `mask` off the kernel's queues without
+/// waiting (`sigtimedwait` with a zero timeout), or `None` when none is
+/// pending. Only signals blocked on the calling thread can be pending for it,
+/// so this is how a waiter collects deliveries held back in the kernel.
+pub fn sigtimedwait_now(mask: u64) -> Option<libc::siginfo_t> {
+    let set = sigset_from_mask(mask);
+    let zero = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let mut info = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+    // SAFETY: `set` and `zero` are initialised and live across the call; `info` is a valid out-pointer the kernel fills on success.
+    let rc = unsafe { libc::sigtimedwait(&set, info.as_mut_ptr(), &zero) };
+    // SAFETY: a positive return means the kernel filled `info` (and the zeroed bytes are a valid siginfo_t anyway).
+    (rc > 0).then(|| unsafe { info.assume_init() })
+}
+
 /// The disposition of `signo` now.
 pub fn get_action(signo: c_int) -> io::Result<libc::sigaction> {
     // SAFETY: an all-zero sigaction is a valid value (SIG_DFL, empty mask).

@@ -117,37 +117,43 @@ pub fn stats(signo: Option<i32>) -> sigx_stats {
 /// Either failure settles the eventfd (see [`wake::settle_fd`]).
 pub fn wait(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
     let result = wait_for(mask_now, deadline);
-    hold::after_wait(
-        |held| signals_in(held).all(has_room),
-        |wanted| queued(wanted) == 0,
-    );
+    hold::after_wait(result.is_ok());
     result
 }
 
-/// Whether the ring of `signo` is at most half full (or absent).
-fn has_room(signo: usize) -> bool {
-    SLOTS[signo]
-        .ring()
-        .is_none_or(|r| r.len() <= r.capacity() as u64 / 2)
+/// The oldest record of `mask`, taking a held delivery off the kernel's
+/// queue first if the rings are empty (see [`hold`]).
+fn look(mask: u64) -> Option<sigx_info> {
+    loop {
+        if let Some(rec) = take(mask, u64::MAX) {
+            return Some(rec);
+        }
+        if !hold::pull(mask) {
+            return None;
+        }
+    }
 }
 
 fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
+    if deadline != Deadline::Now {
+        hold::claim(mask_now());
+    }
     // Fast path: a record is already there, so there is no need to register
     // as a waiter (two SeqCst read-modify-writes).
-    if let Some(rec) = take(mask_now(), u64::MAX) {
+    if let Some(rec) = look(mask_now()) {
         return Ok(rec);
     }
     let waiter = (deadline != Deadline::Now).then(Waiter::register);
-    let claim = waiter.as_ref().and_then(|_| hold::Claim::take(mask_now()));
     loop {
         let epoch = waiter.as_ref().map(|w| w.epoch());
         let mask = mask_now();
-        if let Some(rec) = take(mask, u64::MAX) {
+        if let Some(rec) = look(mask) {
             return Ok(rec);
         }
-        // Never sleep while holding signals back: unblocking runs their
-        // deliveries, so look again instead.
-        if claim.as_ref().is_some_and(|c| c.release_held()) {
+        // Never sleep or give up while holding signals back: the kernel has
+        // nothing more of them for us, and unblocking runs any delivery that
+        // raced in, so look again.
+        if hold::release_if_owner() {
             continue;
         }
         // Relaxed: a stale view only delays the NotInstalled answer to the
@@ -155,13 +161,16 @@ fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info,
         let err = if mask & CAUGHT.load(Ordering::Relaxed) == 0 {
             Error::NotInstalled
         } else {
+            // Another thread holds a signal of ours back: its deliveries
+            // will not wake us, so look again after a while.
+            let poll = (hold::held() & mask != 0).then(|| Instant::now() + hold::POLL_HELD);
             match (&waiter, epoch, deadline) {
                 (Some(w), Some(e), Deadline::Never) => {
-                    w.sleep(e, None);
+                    w.sleep(e, poll);
                     continue;
                 }
                 (Some(w), Some(e), Deadline::At(at)) if Instant::now() < at => {
-                    w.sleep(e, Some(at));
+                    w.sleep(e, Some(poll.map_or(at, |p| p.min(at))));
                     continue;
                 }
                 _ => Error::Timeout,

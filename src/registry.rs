@@ -271,7 +271,9 @@ fn set_disposition(sig: Signal, to: Disposition) -> Result<(), Error> {
         }
         Disposition::Restore => entry.saved.ok_or(Error::NotInstalled)?,
     };
-    os::set_action(sig.get(), &action)?;
+    // Deliveries held back in the kernel were sent while sigx caught the
+    // signal: record them before the new disposition could see them.
+    hold::settle_before_change(sig.get(), || os::set_action(sig.get(), &action))?;
     CAUGHT.fetch_and(!sig.bit(), Ordering::SeqCst);
     CALLBACKS.fetch_and(!sig.bit(), Ordering::SeqCst);
     entry.callback = None;
