@@ -5,14 +5,25 @@
 //! a pre-allocated [`Ring`] (atomics plus one copy into a claimed slot);
 //! `clock_gettime`, `futex` wake and `write` to the eventfd (through
 //! [`wake::notify`]); setting a bit in the kernel's `ucontext_t` to hold a
-//! flood back ([`hold::hold_if_owner`]); reading and restoring `errno`;
-//! calling the previous handler when chaining.
+//! flood back ([`hold::hold_if_owner`]); saving and restoring `errno`
+//! (below); calling the previous handler when chaining.
 //!
 //! Not allowed: allocation, locks, formatting, panics (no indexing without a
 //! prior check, no `unwrap`), lazy statics or thread-local initialisation,
 //! std I/O. Everything the handler touches is a `static` with a constant
 //! initialiser, or a ring that was published before the handler was
 //! installed and is never freed.
+//!
+//! `errno`: the interrupted code must find it unchanged. The common path
+//! (nobody asleep, no eventfd, no chaining) makes no call that can set it:
+//! atomics, and `clock_gettime`, which reads the vDSO and cannot fail for
+//! CLOCK_MONOTONIC. Each call that can set it keeps it itself: the futex
+//! wake and the eventfd write save and restore it ([`os::ErrnoGuard`]), and
+//! so does the handler around a chained handler. `sigaddset` in
+//! [`hold::hold_if_owner`] only fails (EINVAL) for numbers it is never given.
+//! This keeps the save/restore (a call to `__errno_location` and two
+//! registers kept across the whole handler) off the path every delivery
+//! takes.
 //!
 //! sigx installs the handler with a full `sa_mask`, so it never interrupts
 //! itself on one thread; handlers on different threads do run at once, which
@@ -102,23 +113,15 @@ pub const ONESHOT: u32 = 2;
 /// See [`ONESHOT`].
 pub const CHAIN: u32 = 4;
 
-/// Restores `errno` when dropped, on every path out of the handler.
-struct ErrnoGuard(c_int);
-
-impl ErrnoGuard {
-    fn save() -> Self {
-        Self(os::errno())
-    }
-}
-
-impl Drop for ErrnoGuard {
-    fn drop(&mut self) {
-        os::set_errno(self.0);
-    }
-}
-
 /// Fill a record from what the kernel passed. `info` may be NULL (a foreign
 /// caller chaining to us without SA_SIGINFO); the fields are then zero.
+///
+/// The bytes of siginfo's union are copied as they are (`pid`/`uid` and
+/// `value` from the offsets where the kernel puts a sender's pid/uid and
+/// `si_value`); which of them mean something depends on `si_code`, and that
+/// is sorted out in normal context by [`sigx_info::interpret`] when the
+/// record is taken. The handler stays short and branch-free here.
+#[inline(always)]
 fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
     let mut rec = sigx_info {
         signo,
@@ -127,21 +130,12 @@ fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
         ..sigx_info::default()
     };
     // SAFETY: the kernel passes a valid siginfo_t with SA_SIGINFO; NULL is handled by `as_ref`.
-    let Some(si) = (unsafe { info.as_ref() }) else {
-        return rec;
-    };
-    rec.code = si.si_code;
-    // SAFETY: each union member is read only for the si_code values whose kernel layout carries it (see sigaction(2)).
-    unsafe {
-        if signo == libc::SIGCHLD && si.si_code > 0 {
+    if let Some(si) = unsafe { info.as_ref() } {
+        rec.code = si.si_code;
+        // SAFETY: the kernel fills the whole siginfo_t (128 bytes), so reading union members at their fixed offsets reads initialised bytes whatever si_code is; `interpret` drops the ones that do not apply.
+        unsafe {
             rec.pid = si.si_pid();
             rec.uid = si.si_uid();
-            rec.status = si.si_status();
-        } else if matches!(si.si_code, libc::SI_USER | libc::SI_TKILL | libc::SI_QUEUE) {
-            rec.pid = si.si_pid();
-            rec.uid = si.si_uid();
-        }
-        if matches!(si.si_code, libc::SI_QUEUE | libc::SI_TIMER | libc::SI_MESGQ) {
             rec.value = si.si_value().sival_ptr as usize as u64;
         }
     }
@@ -150,7 +144,6 @@ fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
 
 /// sigx's handler.
 pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
-    let _errno = ErrnoGuard::save();
     let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
         return; // not a number we can ever install: nothing to record
     };
@@ -163,6 +156,8 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     }
     deliver(slot, signo, info, flags, ctx);
     if flags & CHAIN != 0 {
+        // The chained handler is foreign code: it may not keep errno.
+        let _errno = os::ErrnoGuard::save();
         chain(slot, signo, info, ctx);
     }
 }

@@ -23,6 +23,23 @@ pub fn set_errno(value: c_int) {
     unsafe { *libc::__errno_location() = value }
 }
 
+/// Saves the calling thread's `errno` and puts it back when dropped.
+/// Async-signal-safe.
+pub struct ErrnoGuard(c_int);
+
+impl ErrnoGuard {
+    /// Save `errno` now.
+    pub fn save() -> Self {
+        Self(errno())
+    }
+}
+
+impl Drop for ErrnoGuard {
+    fn drop(&mut self) {
+        set_errno(self.0);
+    }
+}
+
 fn check(ret: c_int) -> io::Result<c_int> {
     if ret < 0 {
         Err(io::Error::last_os_error())
@@ -69,8 +86,12 @@ pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
 }
 
 /// Wake every thread sleeping in [`futex_wait`] on `word`.
-/// Async-signal-safe (a single system call).
+/// Async-signal-safe (a single system call); leaves `errno` as it was.
+/// Never inlined: callers (the handler) stay free of the errno bookkeeping
+/// on their paths that make no system call.
+#[inline(never)]
 pub fn futex_wake_all(word: &AtomicU32) {
+    let _errno = ErrnoGuard::save();
     // SAFETY: FUTEX_WAKE only uses the address as a key; it does not access memory through it.
     unsafe {
         libc::syscall(
@@ -90,8 +111,11 @@ pub fn eventfd() -> io::Result<c_int> {
 
 /// Add one to an eventfd's counter, making it readable. Errors (EAGAIN when
 /// the counter is saturated, EBADF after a race with fork) are ignored: a
-/// saturated eventfd is readable anyway. Async-signal-safe.
+/// saturated eventfd is readable anyway. Async-signal-safe; leaves `errno`
+/// as it was. Never inlined, like [`futex_wake_all`].
+#[inline(never)]
 pub fn eventfd_signal(fd: c_int) {
+    let _errno = ErrnoGuard::save();
     let one: u64 = 1;
     // SAFETY: writes 8 bytes from a live local; a bad fd only yields an error.
     unsafe { libc::write(fd, (&one as *const u64).cast::<c_void>(), 8) };

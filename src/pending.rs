@@ -52,6 +52,7 @@ pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
         }
         let (signo, ring, pos, _) = best?;
         if let Some(mut rec) = ring.pop_at(pos) {
+            rec.interpret();
             // AcqRel: takes every drop counted before this point exactly once.
             rec.dropped = SLOTS[signo].unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
@@ -69,6 +70,7 @@ fn take_from(signo: usize, max_seq: u64) -> Option<sigx_info> {
             return None;
         }
         if let Some(mut rec) = ring.pop_at(pos) {
+            rec.interpret();
             // AcqRel: as in `take`.
             rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);

@@ -36,6 +36,7 @@ use loom::sync::atomic::{AtomicU64, Ordering};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use std::mem::MaybeUninit;
+use std::num::NonZeroU64;
 
 /// Storage for one slot's payload, with loom's access-tracking API.
 #[cfg(loom)]
@@ -74,7 +75,8 @@ struct Slot<T> {
 /// A bounded MPMC ring of `Copy` values, each tagged with a `u64` key.
 pub struct Ring<T> {
     slots: Box<[Slot<T>]>,
-    cap: u64,
+    /// `slots.len()`, never 0 (so `%` needs no zero check).
+    cap: NonZeroU64,
     /// `cap - 1` when `cap` is a power of two (the index is then a mask, not
     /// a division), else 0.
     mask: u64,
@@ -110,7 +112,7 @@ impl<T: Copy> Ring<T> {
         }
         Some(Self {
             slots: slots.into_boxed_slice(),
-            cap: cap as u64,
+            cap: NonZeroU64::new(cap as u64)?,
             mask: if cap.is_power_of_two() {
                 cap as u64 - 1
             } else {
@@ -123,18 +125,20 @@ impl<T: Copy> Ring<T> {
 
     /// How many values the ring holds at most.
     pub fn capacity(&self) -> usize {
-        self.cap as usize
+        self.cap.get() as usize
     }
 
     fn slot(&self, pos: u64) -> &Slot<T> {
-        // Either way the index is < cap == slots.len(). A capacity of 1 has
-        // mask 0 and takes the division, which is then by 1.
+        // A capacity of 1 has mask 0 and takes the division, which is then
+        // by 1.
         let index = if self.mask != 0 {
             pos & self.mask
         } else {
             pos % self.cap
         };
-        &self.slots[index as usize]
+        debug_assert!(index < self.cap.get());
+        // SAFETY: either way `index < cap == slots.len()` (`mask` is `cap - 1`). Unchecked, so that the handler has no panic path here.
+        unsafe { self.slots.get_unchecked(index as usize) }
     }
 
     /// Append `value`. On success returns how many values the ring held just
@@ -211,7 +215,8 @@ impl<T: Copy> Ring<T> {
         // SAFETY: the CAS made us the only consumer of `pos`; `turn == 2*pos+1` (acquired above) says the producer finished writing it.
         let value = slot.value.with(|p| unsafe { (*p).assume_init() });
         // Release: our read is done before a producer may reuse the slot.
-        slot.turn.store(2 * (pos + self.cap), Ordering::Release);
+        slot.turn
+            .store(2 * (pos + self.cap.get()), Ordering::Release);
         Some(value)
     }
 

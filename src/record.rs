@@ -52,6 +52,27 @@ pub struct sigx_info {
     pub reserved1: u64,
 }
 
+impl sigx_info {
+    /// Normal context, when a record is taken: keep only what `si_code` says
+    /// the kernel filled in. The handler copies siginfo's union bytes without
+    /// looking at `si_code` (see `handler::record`): `pid` and `uid` from
+    /// where a sender's pid/uid live, and `value` from where `si_value`
+    /// lives, which for SIGCHLD is where `si_status` lives.
+    pub fn interpret(&mut self) {
+        let child = self.signo == libc::SIGCHLD && self.code > 0;
+        let sender = matches!(self.code, libc::SI_USER | libc::SI_TKILL | libc::SI_QUEUE);
+        let has_value = matches!(self.code, libc::SI_QUEUE | libc::SI_TIMER | libc::SI_MESGQ);
+        self.status = if child { self.value as u32 as i32 } else { 0 };
+        if !(child || sender) {
+            self.pid = 0;
+            self.uid = 0;
+        }
+        if !has_value {
+            self.value = 0;
+        }
+    }
+}
+
 /// Delivery figures for one signal, or for all of them.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,3 +101,59 @@ const_assert_eq!(core::mem::offset_of!(sigx_info, time_ns), 40);
 const_assert_eq!(core::mem::offset_of!(sigx_info, dropped), 48);
 const_assert_eq!(core::mem::offset_of!(sigx_info, reserved1), 56);
 assert_eq_size!(sigx_stats, [u64; 4]);
+
+#[cfg(test)]
+mod tests {
+    use super::sigx_info;
+
+    /// A record as the handler leaves it: every union field copied.
+    fn raw(signo: i32, code: i32) -> sigx_info {
+        sigx_info {
+            signo,
+            code,
+            pid: 41,
+            uid: 1000,
+            value: 0x7777_0000_0000_0003,
+            ..sigx_info::default()
+        }
+    }
+
+    fn fields(r: sigx_info) -> (i32, u32, i32, u64) {
+        (r.pid, r.uid, r.status, r.value)
+    }
+
+    #[test]
+    fn interpret_keeps_what_si_code_says_is_there() {
+        let cases = [
+            // (signo, code) -> (pid, uid, status, value)
+            ((libc::SIGUSR1, libc::SI_USER), (41, 1000, 0, 0)),
+            ((libc::SIGUSR1, libc::SI_TKILL), (41, 1000, 0, 0)),
+            (
+                (libc::SIGUSR1, libc::SI_QUEUE),
+                (41, 1000, 0, 0x7777_0000_0000_0003),
+            ),
+            (
+                (libc::SIGALRM, libc::SI_TIMER),
+                (0, 0, 0, 0x7777_0000_0000_0003),
+            ),
+            (
+                (libc::SIGIO, libc::SI_MESGQ),
+                (0, 0, 0, 0x7777_0000_0000_0003),
+            ),
+            ((libc::SIGSEGV, libc::SI_KERNEL), (0, 0, 0, 0)),
+            ((libc::SIGCHLD, libc::CLD_EXITED), (41, 1000, 3, 0)),
+            ((libc::SIGCHLD, libc::CLD_KILLED), (41, 1000, 3, 0)),
+            // Someone sigqueue()d SIGCHLD: a sender, not a child event.
+            (
+                (libc::SIGCHLD, libc::SI_QUEUE),
+                (41, 1000, 0, 0x7777_0000_0000_0003),
+            ),
+        ];
+        for ((signo, code), want) in cases {
+            let mut r = raw(signo, code);
+            r.interpret();
+            assert_eq!(fields(r), want, "signo {signo} code {code}");
+            assert_eq!((r.signo, r.code), (signo, code));
+        }
+    }
+}

@@ -33,6 +33,7 @@ static LAST_WAITER: AtomicUsize = AtomicUsize::new(0);
 static EVENT_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// Tell waiters (and the eventfd) that something changed. Async-signal-safe.
+#[inline]
 pub fn notify() {
     // SeqCst: see the module docs (store-load against `Waiter::register`).
     EPOCH.fetch_add(1, Ordering::SeqCst);
