@@ -93,6 +93,10 @@ static void test_delivery_hold_lossless(void)
         ASSERT_EQ(info.signo, sig);
         /* One sender, one signal: the kernel queues them in order, and
          * records taken from the ring or from the kernel keep that order. */
+        if (info.value != (uint64_t)got)
+            printf("# value %llu at %d: seq %llu (previous %llu), dropped %llu\n",
+                   (unsigned long long)info.value, got, (unsigned long long)info.seq,
+                   (unsigned long long)last_seq, (unsigned long long)info.dropped);
         ASSERT_U64_EQ(info.value, (uint64_t)got);
         ASSERT_EQ(seen[info.value], 0);
         seen[info.value] = 1;
@@ -198,6 +202,15 @@ static void test_delivery_hold_uninstall_settles(void)
     reap_ok(child);
     ASSERT_TRUE((thread_mask() & SIGX_BIT(sig)) != 0);
     ASSERT_TRUE(is_pending(sig));
+    /* A child forked now starts with nothing held back: a held signal left
+     * blocked in it would outlive an exec. */
+    pid_t forked = fork();
+    ASSERT_SYS(forked);
+    if (forked == 0) {
+        uint64_t m;
+        _exit(sigx_block(0, &m) == SIGX_OK && m == before ? 0 : 1);
+    }
+    reap_ok(forked);
     /* Restores SIG_DFL: a held delivery that met it would kill us. */
     ASSERT_OK(sigx_uninstall(sig));
     ASSERT_TRUE(!is_pending(sig));
@@ -346,6 +359,42 @@ static void test_delivery_hold_owner_away(void)
     TEST_PASS("a held flood reaches another waiter while the holder is away");
 }
 
+/* The holding thread exits; a thread that waits afterwards becomes the
+ * holder (the claim does not stay with a thread that is gone, nor pass to a
+ * new thread that happens to get the same thread id). */
+static void *claim_and_exit(void *arg)
+{
+    int sig = *(int *)arg;
+    sigx_info info;
+    ASSERT_EQ(queue_retry(getpid(), sig, WARMUP), 0);
+    ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000));
+    ASSERT_U64_EQ(info.value, WARMUP);
+    return NULL;
+}
+
+static void test_delivery_hold_after_holder_exit(void)
+{
+    int sig = sigx_rtmin() + 8;
+    const int total = 5000;
+    ASSERT_OK(sigx_set_capacity(sig, 16));
+    ASSERT_OK(sigx_install(sig, 0));
+    pthread_t t;
+    ASSERT_EQ(pthread_create(&t, NULL, claim_and_exit, &sig), 0);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    pid_t child = flood(sig, total);
+    sigx_info info;
+    uint64_t dropped = 0;
+    for (int got = 0; got < total; got++) {
+        ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000));
+        ASSERT_U64_EQ(info.value, (uint64_t)got);
+        dropped += info.dropped;
+    }
+    reap_ok(child);
+    ASSERT_U64_EQ(dropped, 0);
+    ASSERT_OK(sigx_uninstall(sig));
+    TEST_PASS("a thread that waits after the holder exited holds floods back");
+}
+
 int main(void)
 {
     roomy_sigpending();
@@ -354,5 +403,6 @@ int main(void)
     test_delivery_hold_uninstall_settles();
     test_delivery_hold_never_chain();
     test_delivery_hold_owner_away();
+    test_delivery_hold_after_holder_exit();
     return 0;
 }

@@ -50,7 +50,8 @@ pub struct Slot {
     pub dropped: AtomicU64,
     /// Drops not yet reported in a returned record's `dropped`.
     pub unreported: AtomicU64,
-    /// Most records queued at once.
+    /// Most records queued at once, as seen by takes (see
+    /// `pending::note_length`); `stats` adds the length now.
     pub high_water: AtomicU64,
     /// The sigx flags the signal was installed with (`Flags` bits).
     pub flags: AtomicU32,
@@ -175,14 +176,13 @@ fn deliver(slot: &Slot, signo: c_int, info: *const libc::siginfo_t, flags: u32, 
     // Relaxed counters: they are figures, read only when no delivery is in
     // progress for the accounting identity.
     slot.delivered.fetch_add(1, Ordering::Relaxed);
-    match slot.ring().map(|r| (r, r.push(seq, rec))) {
-        Some((ring, Ok(queued))) => {
-            // Relaxed: a figure. The load first spares the read-modify-write
-            // in the common case where the mark does not move.
-            if queued > slot.high_water.load(Ordering::Relaxed) {
-                slot.high_water.fetch_max(queued, Ordering::Relaxed);
-            }
-            if queued >= ring.capacity() as u64 {
+    match slot.ring().map(|r| r.push(seq, rec)) {
+        Some(Ok(pushed)) => {
+            // `high_water` is kept by the consumers (see `pending::take`).
+            // `full`, not `queued == capacity`: when this handler interrupted
+            // a take on its own thread, that take has moved the head but not
+            // freed the slot, and the next delivery would be dropped.
+            if pushed.full {
                 hold::hold_if_owner(signo, flags, ctx);
             }
         }

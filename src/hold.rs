@@ -127,13 +127,16 @@ pub fn claim(mask: u64) {
     let me = os::thread_id();
     // SeqCst: see `hold_if_owner`.
     let owner = OWNER.load(Ordering::SeqCst);
-    if owner != me
-        && (owner != 0
+    if owner != me {
+        if owner != 0
             || OWNER
                 .compare_exchange(0, me, Ordering::SeqCst, Ordering::SeqCst)
-                .is_err())
-    {
-        return;
+                .is_err()
+        {
+            return;
+        }
+        // Normal context: the thread-local may allocate on first use.
+        EXIT_GUARD.with(|_| {});
     }
     if WANT.load(Ordering::SeqCst) & mask != mask {
         WANT.fetch_or(mask, Ordering::SeqCst);
@@ -184,14 +187,38 @@ pub fn settle_before_change<T>(signo: c_int, change: impl FnOnce() -> T) -> T {
     result
 }
 
-/// In a forked child: a claim of another thread of the parent is void (that
-/// thread does not exist here). The forking thread keeps its own claim and
-/// mask.
-pub fn reset_after_fork() {
-    let me = os::thread_id();
-    if OWNER.load(Ordering::SeqCst) & !1 != me {
-        OWNER.store(0, Ordering::SeqCst);
-        HELD.store(0, Ordering::SeqCst);
-        WANT.store(0, Ordering::SeqCst);
+/// Gives the claim up when the holding thread exits, so that a later thread
+/// (which may be handed the same thread id) does not inherit it. The exiting
+/// thread's mask goes with it; the kernel hands the process-directed
+/// deliveries it had blocked to the remaining threads.
+struct ExitGuard;
+
+impl Drop for ExitGuard {
+    fn drop(&mut self) {
+        let me = os::thread_id();
+        // SeqCst: see `hold_if_owner`.
+        if OWNER.load(Ordering::SeqCst) == me {
+            OWNER.store(me | 1, Ordering::SeqCst);
+            HELD.store(0, Ordering::SeqCst);
+            WANT.store(0, Ordering::SeqCst);
+            OWNER.store(0, Ordering::SeqCst);
+        }
     }
+}
+
+thread_local! {
+    static EXIT_GUARD: ExitGuard = const { ExitGuard };
+}
+
+/// In a forked child (single-threaded, every signal blocked): start without
+/// a claim. Returns the signals the forking thread held back, which the
+/// caller unblocks once it has put the thread's mask back: the child's
+/// kernel queue starts empty, and a held signal left blocked would outlive
+/// an `exec`.
+pub fn reset_after_fork() -> u64 {
+    let mine = OWNER.load(Ordering::SeqCst) & !1 == os::thread_id();
+    let held = HELD.swap(0, Ordering::SeqCst);
+    OWNER.store(0, Ordering::SeqCst);
+    WANT.store(0, Ordering::SeqCst);
+    if mine { held } else { 0 }
 }

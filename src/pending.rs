@@ -5,7 +5,7 @@
 //! freed), so waiters never contend with installs on the registry lock.
 
 use crate::error::{Deadline, Error};
-use crate::handler::{CAUGHT, HAS_RING, SLOTS};
+use crate::handler::{CAUGHT, HAS_RING, InfoRing, SLOTS, Slot};
 use crate::hold;
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
@@ -51,6 +51,7 @@ pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
             }
         }
         let (signo, ring, pos, _) = best?;
+        note_length(&SLOTS[signo], ring);
         if let Some(mut rec) = ring.pop_at(pos) {
             rec.interpret();
             // AcqRel: takes every drop counted before this point exactly once.
@@ -69,12 +70,26 @@ fn take_from(signo: usize, max_seq: u64) -> Option<sigx_info> {
         if seq > max_seq {
             return None;
         }
+        note_length(slot, ring);
         if let Some(mut rec) = ring.pop_at(pos) {
             rec.interpret();
             // AcqRel: as in `take`.
             rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
         }
+    }
+}
+
+/// Keep `high_water` up to date before a take. A ring only grows between
+/// two takes, so its length just before one is the most it held since the
+/// previous take; [`stats`] adds the length now. Kept here, in normal
+/// context, rather than in the handler, which then does less.
+fn note_length(slot: &Slot, ring: &InfoRing) {
+    let len = ring.len();
+    // Relaxed: a figure. The load first spares the read-modify-write in the
+    // common case where the mark does not move.
+    if len > slot.high_water.load(Ordering::Relaxed) {
+        slot.high_water.fetch_max(len, Ordering::Relaxed);
     }
 }
 
@@ -91,11 +106,12 @@ pub fn queued(mask: u64) -> u64 {
 pub fn stats(signo: Option<i32>) -> sigx_stats {
     let one = |s: usize| {
         let slot = &SLOTS[s];
+        let queued = slot.ring().map_or(0, |r| r.len());
         sigx_stats {
             delivered: slot.delivered.load(Ordering::Relaxed),
             dropped: slot.dropped.load(Ordering::Relaxed),
-            queued: slot.ring().map_or(0, |r| r.len()),
-            high_water: slot.high_water.load(Ordering::Relaxed),
+            queued,
+            high_water: slot.high_water.load(Ordering::Relaxed).max(queued),
         }
     };
     match signo {

@@ -63,6 +63,21 @@ impl<T> UnsafeCell<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Full;
 
+/// What a successful push saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pushed {
+    /// How many values the ring held just after the push (an estimate under
+    /// concurrency, used for `high_water`).
+    pub queued: u64,
+    /// Whether the slot the next push needs was still taken: the next push
+    /// would fail if nothing changes. Besides a ring holding `cap` values,
+    /// this covers a consumer that has claimed the oldest value but not yet
+    /// freed its slot, e.g. because the caller interrupted it (a signal
+    /// handler on the consumer's own thread), when `queued` says there is
+    /// room.
+    pub full: bool,
+}
+
 struct Slot<T> {
     /// Whose turn: `2 * pos` (free for the producer of `pos`), `2 * pos + 1`
     /// (holds the value pushed at `pos`).
@@ -141,10 +156,9 @@ impl<T: Copy> Ring<T> {
         unsafe { self.slots.get_unchecked(index as usize) }
     }
 
-    /// Append `value`. On success returns how many values the ring held just
-    /// after the push (an estimate under concurrency, used for `high_water`).
-    /// Async-signal-safe.
-    pub fn push(&self, key: u64, value: T) -> Result<u64, Full> {
+    /// Append `value`, or fail with [`Full`] when the slot it needs is not
+    /// free. Async-signal-safe.
+    pub fn push(&self, key: u64, value: T) -> Result<Pushed, Full> {
         // Relaxed: `tail` is only a hint of where to start; the slot's `turn`
         // (acquire) decides ownership.
         let mut pos = self.tail.load(Ordering::Relaxed);
@@ -170,7 +184,13 @@ impl<T: Copy> Ring<T> {
                         // Release: publishes the value and key to the consumer.
                         slot.turn.store(2 * pos + 1, Ordering::Release);
                         let head = self.head.load(Ordering::Relaxed);
-                        return Ok((pos + 1).saturating_sub(head));
+                        // Acquire, as above: the same test the next push
+                        // will make.
+                        let next = self.slot(pos + 1).turn.load(Ordering::Acquire);
+                        return Ok(Pushed {
+                            queued: (pos + 1).saturating_sub(head),
+                            full: next < 2 * (pos + 1),
+                        });
                     }
                     Err(now) => pos = now,
                 }
@@ -262,6 +282,25 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    /// A consumer that claimed the oldest value (head moved) but has not
+    /// freed its slot yet, as when a handler interrupts it on its own
+    /// thread: the count says there is room, `full` says the next push
+    /// would fail, and it does.
+    #[test]
+    fn full_sees_a_pop_in_flight() {
+        let r = Ring::new(4).unwrap();
+        for i in 0..3 {
+            r.push(i, i).unwrap();
+        }
+        let (pos, _) = r.peek().unwrap();
+        // The first half of `pop_at`: claim position `pos`, keep the slot.
+        r.head.store(pos + 1, Ordering::Relaxed);
+        let p = r.push(3, 3).unwrap();
+        assert_eq!(p.queued, 3);
+        assert!(p.full);
+        assert_eq!(r.push(4, 4), Err(Full));
+    }
+
     #[test]
     fn zero_capacity_is_refused() {
         assert!(Ring::<u64>::new(0).is_none());
@@ -270,14 +309,15 @@ mod tests {
     #[test]
     fn fifo_and_full() {
         let r = Ring::new(3).unwrap();
-        assert_eq!(r.push(1, 10u32), Ok(1));
-        assert_eq!(r.push(2, 20), Ok(2));
-        assert_eq!(r.push(3, 30), Ok(3));
+        let pushed = |queued, full| Ok(Pushed { queued, full });
+        assert_eq!(r.push(1, 10u32), pushed(1, false));
+        assert_eq!(r.push(2, 20), pushed(2, false));
+        assert_eq!(r.push(3, 30), pushed(3, true));
         assert_eq!(r.push(4, 40), Err(Full));
         assert_eq!(r.len(), 3);
         assert_eq!(r.peek(), Some((0, 1)));
         assert_eq!(r.pop(), Some(10));
-        assert_eq!(r.push(5, 50), Ok(3));
+        assert_eq!(r.push(5, 50), pushed(3, true));
         assert_eq!(r.pop(), Some(20));
         assert_eq!(r.pop(), Some(30));
         assert_eq!(r.pop(), Some(50));

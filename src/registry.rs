@@ -162,7 +162,7 @@ extern "C" fn after_fork_child() {
     // while the rings are reset.
     pending::reset_after_fork();
     wake::reset_after_fork();
-    hold::reset_after_fork();
+    let held = hold::reset_after_fork();
     // The gate is not taken before fork: a callback may run for long, and
     // fork must not wait for it. If a thread of the parent held it, that
     // thread is gone in the child, so the gate starts free.
@@ -172,6 +172,10 @@ extern "C" fn after_fork_child() {
         unsafe { GATE.reinit_after_fork() };
     }
     restore_fork_mask();
+    if held != 0 {
+        // Cannot fail for SIG_UNBLOCK with a valid set.
+        let _ = os::thread_sigmask(libc::SIG_UNBLOCK, held);
+    }
     REGISTRY.raw_unlock();
 }
 

@@ -12,7 +12,7 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use sigx::queue::{Full, Ring};
+use sigx::queue::{Full, Pushed, Ring};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -60,8 +60,13 @@ proptest! {
                     let got = ring.push(key, v);
                     if model.len() < cap {
                         model.push_back((key, v));
-                        // Sequentially the "held after the push" figure is exact.
-                        prop_assert_eq!(got, Ok(model.len() as u64));
+                        // Sequentially both figures are exact: how many are
+                        // held after the push, and whether the next push
+                        // would fail.
+                        prop_assert_eq!(
+                            got,
+                            Ok(Pushed { queued: model.len() as u64, full: model.len() == cap })
+                        );
                     } else {
                         prop_assert_eq!(got, Err(Full));
                     }
@@ -148,7 +153,10 @@ fn interleaved(cap: usize, producers: u64, per_producer: u64, consumers: usize) 
                     let v = p << 32 | i;
                     match ring.push(v, v) {
                         Ok(held) => {
-                            assert!(held >= 1, "a successful push reports at least itself");
+                            assert!(
+                                held.queued >= 1,
+                                "a successful push reports at least itself"
+                            );
                             pushed.fetch_add(1, Ordering::Relaxed);
                         }
                         Err(Full) => {
