@@ -17,22 +17,26 @@ use std::os::raw::c_int;
 ///
 /// Flow control: a thread that waits with a timeout other than 0 becomes the
 /// *holding thread* (one per process; it stays so while its waits return
-/// records). When sigx's handler runs on the holding thread (the usual case
-/// in a single-threaded program) and fills a real-time signal's queue, sigx
-/// blocks that signal on this thread, so that the kernel keeps further
-/// deliveries queued (up to RLIMIT_SIGPENDING) instead of sigx dropping
-/// them. Waits take those deliveries off the kernel's queue themselves
-/// (`sigtimedwait`) once the queue is empty, with the same `seq`, sender and
-/// value a handler would have recorded (`time_ns` is when they were taken),
-/// and unblock the signal once the kernel has none left: a wait that
-/// returns SIGX_ERR_TIMEOUT or goes to sleep has nothing held back. Standard
+/// records, and gives it up when one times out or when it exits). When sigx's
+/// handler runs on the holding thread (the usual case in a single-threaded
+/// program) and fills a real-time signal's queue, sigx blocks that signal on
+/// this thread, so the kernel keeps further deliveries queued (up to
+/// RLIMIT_SIGPENDING) instead of sigx dropping them. Waits then take them off
+/// the kernel's queue themselves (`sigtimedwait`) once the queue is empty,
+/// with the `seq`, sender and value a handler would have recorded (`time_ns`
+/// is when they were taken), and unblock the signal when the kernel has none
+/// left: a wait that returns SIGX_ERR_TIMEOUT or sleeps leaves nothing held.
+/// Meanwhile the signal shows in this thread's mask (`sigx_block(0, &m)`),
+/// and a process started from this thread with `posix_spawn` or `vfork` +
+/// `exec` inherits it blocked (a plain `fork` child does not). Standard
 /// signals, SIGX_ONESHOT and SIGX_CHAIN signals are never held.
-/// `sigx_uninstall`, `sigx_ignore` and `sigx_default` first record the
-/// deliveries still held, so they never meet the new disposition. If the
-/// holding thread stops waiting while it holds a signal back, other threads'
-/// waits still receive it (they look at the kernel's queue at least every
-/// 10 ms meanwhile). Records of deliveries that overlapped on different
-/// threads may come out in either order.
+/// `sigx_uninstall`, `sigx_ignore` and `sigx_default` record the held
+/// deliveries first, so none meets the new disposition; called from another
+/// thread, they leave the signal blocked on the holding thread until its
+/// next wait. If the holding thread stops waiting while it holds a signal,
+/// other threads' waits still receive it (they look at the kernel's queue at
+/// least every 10 ms meanwhile). Records of deliveries that overlapped on
+/// different threads may come out in either order.
 ///
 /// Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
 /// timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
