@@ -153,15 +153,17 @@ fn look(mask: u64) -> Option<sigx_info> {
 }
 
 fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
-    if deadline != Deadline::Now {
+    let may_sleep = deadline != Deadline::Now;
+    if may_sleep {
         hold::claim(mask_now());
+        // Fast path: a record is already there, so there is no need to
+        // register as a waiter (two SeqCst read-modify-writes). A poll
+        // (timeout 0) registers nothing anyway and goes straight to the loop.
+        if let Some(rec) = look(mask_now()) {
+            return Ok(rec);
+        }
     }
-    // Fast path: a record is already there, so there is no need to register
-    // as a waiter (two SeqCst read-modify-writes).
-    if let Some(rec) = look(mask_now()) {
-        return Ok(rec);
-    }
-    let waiter = (deadline != Deadline::Now).then(Waiter::register);
+    let waiter = may_sleep.then(Waiter::register);
     loop {
         let epoch = waiter.as_ref().map(|w| w.epoch());
         let mask = mask_now();
@@ -195,9 +197,11 @@ fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info,
             }
         };
         // One last look: a record may have arrived during the sleep that
-        // just timed out.
-        if let Some(rec) = take(mask, u64::MAX) {
-            return Ok(rec);
+        // just timed out (a poll looked a moment ago).
+        if may_sleep {
+            if let Some(rec) = take(mask, u64::MAX) {
+                return Ok(rec);
+            }
         }
         wake::settle_fd(|| queued(u64::MAX) > 0);
         return Err(err);

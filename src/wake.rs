@@ -14,13 +14,15 @@
 //! only sequential consistency rules out).
 //!
 //! The eventfd exists only once `sigx_fd()` asked for it (`EVENT_FD` is -1
-//! until then), so the handler does not pay for a `write` otherwise.
+//! until then), so the handler does not pay for a `write` otherwise; and
+//! while it is readable, further deliveries do not write it again
+//! (`FD_ARMED`, see [`settle_fd`]).
 //!
 //! [`notify`] runs inside the signal handler and is part of the signal zone:
 //! atomics and single system calls only.
 
 use crate::os;
-use std::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 static EPOCH: AtomicU32 = AtomicU32::new(0);
@@ -31,6 +33,10 @@ static WAITERS: AtomicU32 = AtomicU32::new(0);
 /// futex sees the new epoch, so the wake system call can be skipped.
 static LAST_WAITER: AtomicUsize = AtomicUsize::new(0);
 static EVENT_FD: AtomicI32 = AtomicI32::new(-1);
+/// Set by whoever writes the eventfd, cleared by [`settle_fd`] after it
+/// reads it: while set, the descriptor is readable (or about to be), so a
+/// burst of deliveries costs one `write`, not one each.
+static FD_ARMED: AtomicBool = AtomicBool::new(false);
 
 /// Tell waiters (and the eventfd) that something changed. Async-signal-safe.
 #[inline]
@@ -47,7 +53,8 @@ pub fn notify() {
     }
     // Acquire: pairs with the release that published a new descriptor.
     let fd = EVENT_FD.load(Ordering::Acquire);
-    if fd >= 0 {
+    // SeqCst: see `settle_fd`.
+    if fd >= 0 && !FD_ARMED.swap(true, Ordering::SeqCst) {
         os::eventfd_signal(fd);
     }
 }
@@ -117,13 +124,22 @@ pub fn event_fd() -> std::io::Result<i32> {
 /// again if `still_queued()` says records slipped in meanwhile. Clearing
 /// first and checking second is what makes a record that arrives at any
 /// point leave the descriptor readable.
+///
+/// With `FD_ARMED`: a publisher pushes its record, then swaps the flag to
+/// true and writes only if it was false. Here the descriptor is read first,
+/// then the flag swapped to false, then the queues checked. A publisher whose
+/// swap came first either wrote after our read (still readable) or its
+/// record is seen by our check, because our swap read its `true` (SeqCst
+/// read-modify-writes: it synchronises with the publisher); one whose swap
+/// comes after ours finds false and writes, after our read.
 pub fn settle_fd(still_queued: impl FnOnce() -> bool) {
     let fd = EVENT_FD.load(Ordering::Acquire);
     if fd < 0 {
         return;
     }
     os::eventfd_clear(fd);
-    if still_queued() {
+    FD_ARMED.swap(false, Ordering::SeqCst);
+    if still_queued() && !FD_ARMED.swap(true, Ordering::SeqCst) {
         os::eventfd_signal(fd);
     }
 }
@@ -134,6 +150,7 @@ pub fn reset_after_fork() {
     WAITERS.store(0, Ordering::SeqCst);
     LAST_WAITER.store(0, Ordering::SeqCst);
     let old = EVENT_FD.swap(-1, Ordering::AcqRel);
+    FD_ARMED.store(false, Ordering::SeqCst);
     if old >= 0 {
         os::close(old);
         if let Ok(fd) = os::eventfd() {
