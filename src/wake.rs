@@ -103,6 +103,13 @@ impl Waiter {
 
 impl Drop for Waiter {
     fn drop(&mut self) {
+        // Forget being the last to register before leaving: a stale
+        // LAST_WAITER naming this thread would make a later handler on this
+        // thread skip the wake of another thread that is asleep. Before the
+        // decrement, so that while this thread still counts as a waiter the
+        // skip stays correct (it is not asleep: it is running this).
+        let _ =
+            LAST_WAITER.compare_exchange(os::thread_id(), 0, Ordering::SeqCst, Ordering::SeqCst);
         WAITERS.fetch_sub(1, Ordering::SeqCst);
     }
 }
