@@ -391,8 +391,161 @@ static void test_delivery_hold_after_holder_exit(void)
     }
     reap_ok(child);
     ASSERT_U64_EQ(dropped, 0);
+    /* A wait that comes back empty-handed gives the holding role up, so
+     * that the next test's thread can take it. */
+    ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
     ASSERT_OK(sigx_uninstall(sig));
     TEST_PASS("a thread that waits after the holder exited holds floods back");
+}
+
+/* Shared by the next tests: thread O claims the holding role with one
+ * record of its own, then raises S `burst` times at itself. The ring
+ * (capacity 4) fills and the rest stays in O's own kernel queue, held. */
+struct owner {
+    int sig, other, burst;
+    int held[2]; /* O -> main: S is held */
+    int go[2];   /* main -> O: carry on */
+    int exit_holding;
+};
+
+static void *owner_main(void *arg)
+{
+    struct owner *o = arg;
+    sigx_info info;
+    char c;
+    ASSERT_OK(sigx_raise(o->sig));
+    ASSERT_OK(sigx_wait(SIGX_BIT(o->sig), &info, 20000));
+    for (int i = 0; i < o->burst; i++)
+        ASSERT_OK(sigx_raise(o->sig));
+    ASSERT_TRUE((thread_mask() & SIGX_BIT(o->sig)) != 0);
+    ASSERT_TRUE(is_pending(o->sig));
+    ASSERT_EQ(write(o->held[1], "h", 1), 1);
+    if (o->exit_holding)
+        return NULL; /* exits holding S */
+    ASSERT_EQ(read(o->go[0], &c, 1), 1);
+    /* Any wait that finds nothing releases what this thread held. */
+    ASSERT_EQ(sigx_wait(SIGX_BIT(o->other), &info, 0), SIGX_ERR_TIMEOUT);
+    ASSERT_EQ(thread_mask() & SIGX_BIT(o->sig), 0);
+    ASSERT_TRUE(!is_pending(o->sig));
+    return NULL;
+}
+
+/* Take the records of `sig` until the wait says `last`; check that every
+ * delivery of the test (`total`, the claiming one included) is a record or
+ * a counted drop. */
+static void account_all(int sig, int last, uint64_t total)
+{
+    sigx_info info;
+    uint64_t got = 0, dropped = 0;
+    int r;
+    while ((r = sigx_wait(SIGX_BIT(sig), &info, 0)) == SIGX_OK) {
+        got++;
+        dropped += info.dropped;
+    }
+    ASSERT_EQ(r, last);
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(sig, &st));
+    ASSERT_U64_EQ(st.delivered, total);
+    ASSERT_U64_EQ(got + 1 + dropped, total); /* + the claiming record */
+    ASSERT_U64_EQ(st.dropped, dropped);
+}
+
+static void start_owner(struct owner *o, pthread_t *t)
+{
+    ASSERT_SYS(pipe(o->held));
+    ASSERT_SYS(pipe(o->go));
+    ASSERT_OK(sigx_set_capacity(o->sig, 4));
+    ASSERT_OK(sigx_install(o->sig, 0));
+    ASSERT_OK(sigx_install(o->other, 0));
+    ASSERT_EQ(pthread_create(t, NULL, owner_main, o), 0);
+    char c;
+    ASSERT_EQ(read(o->held[0], &c, 1), 1);
+}
+
+static void close_owner(struct owner *o)
+{
+    close(o->held[0]);
+    close(o->held[1]);
+    close(o->go[0]);
+    close(o->go[1]);
+}
+
+/* Uninstalled from another thread while O holds deliveries sent to O
+ * itself (which no other thread can take): O records them before it
+ * unblocks S, so none meets SIG_DFL, which would kill the process. Run in a
+ * child so that such a death is reported, not suffered. */
+static void test_delivery_hold_uninstall_elsewhere(void)
+{
+    pid_t child = fork();
+    ASSERT_SYS(child);
+    if (child == 0) {
+        struct owner o = {.sig = sigx_rtmin() + 10, .other = sigx_rtmin() + 11, .burst = 10};
+        pthread_t t;
+        start_owner(&o, &t);
+        ASSERT_OK(sigx_uninstall(o.sig));
+        ASSERT_EQ(write(o.go[1], "g", 1), 1);
+        ASSERT_EQ(pthread_join(t, NULL), 0);
+        account_all(o.sig, SIGX_ERR_NOT_INSTALLED, 11);
+        ASSERT_OK(sigx_uninstall(o.other));
+        close_owner(&o);
+        _exit(0);
+    }
+    int status;
+    ASSERT_SYS(waitpid(child, &status, 0));
+    if (WIFSIGNALED(status))
+        TEST_FAIL_("child killed by signal %d", WTERMSIG(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    TEST_PASS("uninstall on another thread: held deliveries recorded, none fatal");
+}
+
+/* The holding thread exits while deliveries sent to it are held: the kernel
+ * would discard its own queue with it; sigx records them first. */
+static void test_delivery_hold_owner_exits_holding(void)
+{
+    struct owner o = {.sig = sigx_rtmin() + 12, .other = sigx_rtmin() + 13, .burst = 10, .exit_holding = 1};
+    pthread_t t;
+    uint64_t before = thread_mask();
+    start_owner(&o, &t);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    account_all(o.sig, SIGX_ERR_TIMEOUT, 11);
+    ASSERT_U64_EQ(thread_mask(), before);
+    ASSERT_OK(sigx_uninstall(o.sig));
+    ASSERT_OK(sigx_uninstall(o.other));
+    close_owner(&o);
+    TEST_PASS("holding thread exits: its held deliveries are recorded or counted");
+}
+
+/* The application saves its mask while S is held (so the saved mask has S)
+ * and restores it after sigx released S: S is blocked again behind sigx's
+ * back. A later wait still receives S. */
+static void test_delivery_hold_mask_saved_while_held(void)
+{
+    int sig = sigx_rtmin() + 14;
+    sigset_t none, old, s_only;
+    sigx_info info;
+    ASSERT_OK(sigx_set_capacity(sig, 4));
+    ASSERT_OK(sigx_install(sig, 0));
+    ASSERT_OK(sigx_raise(sig));
+    ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000)); /* claims */
+    for (int i = 0; i < 6; i++)
+        ASSERT_OK(sigx_raise(sig)); /* 4 in the ring, 2 held */
+    ASSERT_TRUE((thread_mask() & SIGX_BIT(sig)) != 0);
+    sigemptyset(&none);
+    ASSERT_SYS(sigprocmask(SIG_BLOCK, &none, &old)); /* saves S as blocked */
+    int n = 0;
+    while (sigx_wait(SIGX_BIT(sig), &info, 0) == SIGX_OK)
+        n++;
+    ASSERT_EQ(n, 6);
+    ASSERT_EQ(thread_mask() & SIGX_BIT(sig), 0);
+    ASSERT_SYS(sigprocmask(SIG_SETMASK, &old, NULL)); /* S blocked again */
+    ASSERT_OK(sigx_raise(sig));
+    ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000));
+    ASSERT_EQ(info.code, SI_TKILL);
+    sigemptyset(&s_only);
+    sigaddset(&s_only, sig);
+    ASSERT_SYS(sigprocmask(SIG_UNBLOCK, &s_only, NULL));
+    ASSERT_OK(sigx_uninstall(sig));
+    TEST_PASS("a mask saved while a signal was held does not stall later waits");
 }
 
 int main(void)
@@ -404,5 +557,8 @@ int main(void)
     test_delivery_hold_never_chain();
     test_delivery_hold_owner_away();
     test_delivery_hold_after_holder_exit();
+    test_delivery_hold_uninstall_elsewhere();
+    test_delivery_hold_owner_exits_holding();
+    test_delivery_hold_mask_saved_while_held();
     return 0;
 }

@@ -39,7 +39,7 @@
 use crate::handler::{self, CAUGHT, CHAIN, ONESHOT};
 use crate::os;
 use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// `os::thread_id()` of the holding thread; 0 when free. While the owner
 /// gives the claim up it stores `id | 1` (thread ids are aligned pointers),
@@ -49,6 +49,8 @@ static OWNER: AtomicUsize = AtomicUsize::new(0);
 static WANT: AtomicU64 = AtomicU64::new(0);
 /// Signals (mask bits) a handler blocked on the owner thread.
 static HELD: AtomicU64 = AtomicU64::new(0);
+/// Set the first time a handler holds a signal back (see [`pull_blocked`]).
+static HELD_EVER: AtomicBool = AtomicBool::new(false);
 
 /// Signal zone: the push that just happened left the ring of `signo` full.
 /// If this thread holds, block `signo` in the context the handler returns to.
@@ -67,6 +69,7 @@ pub fn hold_if_owner(signo: c_int, flags: u32, ctx: *mut c_void) {
         return;
     }
     HELD.fetch_or(bit, Ordering::SeqCst);
+    HELD_EVER.store(true, Ordering::Relaxed);
     // SAFETY: with SA_SIGINFO the kernel passes a valid ucontext_t as the third argument; its uc_sigmask is the mask restored by sigreturn, and sigaddset only sets a bit in it.
     unsafe {
         let uc = ctx.cast::<libc::ucontext_t>();
@@ -84,14 +87,92 @@ pub fn held() -> u64 {
     HELD.load(Ordering::SeqCst)
 }
 
+/// The signals of `bits` that waits may take off the kernel's queue: still
+/// caught by sigx, and neither `SIGX_ONESHOT` nor `SIGX_CHAIN` (their flags
+/// may have changed since they were held). The others are released to the
+/// handler instead.
+fn pullable(bits: u64) -> u64 {
+    // Relaxed: CAUGHT and the flags change under the registry lock, which
+    // settles held signals around a change (`settle_before_change`).
+    let mut out = bits & CAUGHT.load(Ordering::Relaxed);
+    let mut rest = out;
+    while rest != 0 {
+        let signo = rest.trailing_zeros() as usize + 1;
+        rest &= rest - 1;
+        if handler::SLOTS[signo].flags.load(Ordering::Relaxed) & (ONESHOT | CHAIN) != 0 {
+            out &= !(1u64 << (signo - 1));
+        }
+    }
+    out
+}
+
+/// Take every delivery of `bits` queued in the kernel for this thread (its
+/// own queue and the process's) and record it, up to `limit` of them.
+fn drain_kernel(bits: u64, limit: u32) {
+    for _ in 0..limit {
+        match os::sigtimedwait_now(bits) {
+            Some(info) => handler::deliver_pulled(&info),
+            None => return,
+        }
+    }
+}
+
+/// At most this many deliveries are drained at once when a held signal
+/// changes hands (uninstall, thread exit): a sender that never stops must
+/// not keep sigx there forever.
+const DRAIN_LIMIT: u32 = 1 << 20;
+
 /// Take one held delivery of a signal in `mask` off the kernel's queue and
 /// record it. Returns whether there was one. Any thread may do this: the
 /// process-wide queue is shared, and the owner's own queue is visible to the
-/// owner. Only signals sigx still catches are taken.
+/// owner. A thread other than the owner keeps the signal blocked from the
+/// `sigtimedwait` until the record is pushed, so that its own handler cannot
+/// push a later delivery of that signal first.
 pub fn pull(mask: u64) -> bool {
-    // Relaxed: CAUGHT changes under the registry lock, which settles held
-    // signals before a change (`settle_before_change`).
-    let want = held() & mask & CAUGHT.load(Ordering::Relaxed);
+    let held = held() & mask;
+    if held == 0 {
+        return false;
+    }
+    let want = pullable(held);
+    if want == 0 {
+        return false;
+    }
+    // SeqCst: see `hold_if_owner`.
+    let owner = OWNER.load(Ordering::SeqCst) == os::thread_id();
+    // The owner has the signals it holds blocked already.
+    let opened = if owner {
+        0
+    } else {
+        match os::thread_sigmask(libc::SIG_BLOCK, want) {
+            Ok(old) => want & !old,
+            Err(_) => return false,
+        }
+    };
+    let pulled = match os::sigtimedwait_now(want) {
+        Some(info) => {
+            handler::deliver_pulled(&info);
+            true
+        }
+        None => false,
+    };
+    if opened != 0 {
+        let _ = os::thread_sigmask(libc::SIG_UNBLOCK, opened);
+    }
+    pulled
+}
+
+/// Before a wait sleeps, once sigx has ever held a signal back: take one
+/// delivery of `mask` that is pending and blocked on this thread. A mask
+/// the application saved while a signal was held contains that signal;
+/// restoring it after sigx released the signal blocks it again, behind
+/// sigx's back, and the deliveries would wait in the kernel while the wait
+/// sleeps. One system call per sleep, and only in a process that has been
+/// flooded at least once. Returns whether a delivery was recorded.
+pub fn pull_blocked(mask: u64) -> bool {
+    if !HELD_EVER.load(Ordering::Relaxed) {
+        return false;
+    }
+    let want = pullable(mask);
     if want == 0 {
         return false;
     }
@@ -104,9 +185,19 @@ pub fn pull(mask: u64) -> bool {
     }
 }
 
+/// Whether a signal held back is pending in the kernel where this thread can
+/// take it (for the eventfd: such deliveries are records-to-be).
+pub fn held_pending() -> bool {
+    let held = held();
+    held != 0 && os::sigpending().is_ok_and(|p| p & pullable(held) != 0)
+}
+
 /// If the calling thread holds signals back, unblock them all. Returns
 /// whether anything was held; if so, the deliveries this released have
-/// already run when it returns, so the caller should look again.
+/// already run when it returns, so the caller should look again. Held
+/// signals sigx no longer catches (changed by another thread) have their
+/// queued deliveries recorded first: they were held back while sigx caught
+/// them and must not meet the new disposition.
 pub fn release_if_owner() -> bool {
     // SeqCst: see `hold_if_owner`.
     if OWNER.load(Ordering::SeqCst) != os::thread_id() {
@@ -114,6 +205,11 @@ pub fn release_if_owner() -> bool {
     }
     let held = HELD.swap(0, Ordering::SeqCst);
     if held != 0 {
+        // Relaxed: as in `pullable`.
+        let gone = held & !CAUGHT.load(Ordering::Relaxed);
+        if gone != 0 {
+            drain_kernel(gone, DRAIN_LIMIT);
+        }
         // Cannot fail for SIG_UNBLOCK with a valid set.
         let _ = os::thread_sigmask(libc::SIG_UNBLOCK, held);
     }
@@ -135,12 +231,21 @@ pub fn claim(mask: u64) {
         {
             return;
         }
-        // Normal context: the thread-local may allocate on first use.
-        EXIT_GUARD.with(|_| {});
+        watch_exit();
     }
     if WANT.load(Ordering::SeqCst) & mask != mask {
         WANT.fetch_or(mask, Ordering::SeqCst);
     }
+}
+
+/// Give the claim up (the caller is the owner): stop handlers on this thread
+/// from adding bits, then clear. Returns what was still held.
+fn give_up(me: usize) -> u64 {
+    OWNER.store(me | 1, Ordering::SeqCst);
+    let late = HELD.swap(0, Ordering::SeqCst);
+    WANT.store(0, Ordering::SeqCst);
+    OWNER.store(0, Ordering::SeqCst);
+    late
 }
 
 /// After every wait: a thread that holds the claim keeps it while it keeps
@@ -148,66 +253,87 @@ pub fn claim(mask: u64) {
 /// (a handler running then, on the same thread, would otherwise fill the
 /// ring and drop). It gives the claim up when a wait of its own came back
 /// empty-handed (`received` false: a timeout, or nothing installed) and it
-/// holds nothing back; the next thread to sleep in a wait may then take it.
+/// holds nothing back; the next thread to wait may then take it.
 pub fn after_wait(received: bool) {
     let me = os::thread_id();
     // SeqCst: see `hold_if_owner`.
     if received || OWNER.load(Ordering::SeqCst) != me || HELD.load(Ordering::SeqCst) != 0 {
         return;
     }
-    // Stop handlers on this thread from adding bits, take any that slipped
-    // in, and give the claim up.
-    OWNER.store(me | 1, Ordering::SeqCst);
-    let late = HELD.swap(0, Ordering::SeqCst);
-    WANT.store(0, Ordering::SeqCst);
-    OWNER.store(0, Ordering::SeqCst);
+    let late = give_up(me);
     if late != 0 {
         let _ = os::thread_sigmask(libc::SIG_UNBLOCK, late);
     }
 }
 
-/// Before sigx stops catching `signo` (normal context, registry lock held):
-/// record the held deliveries still queued in the kernel, which were sent
-/// while sigx caught the signal and must not meet the new disposition. If
-/// the caller is the owner, the signal is unblocked again once `change` has
-/// run; another owner unblocks it at its next wait.
+/// Change the disposition of `signo` with `change` (normal context, registry
+/// lock held) without a held delivery meeting the new one: the deliveries
+/// held back in the kernel were sent while sigx caught the signal, so they
+/// are recorded (or counted as dropped if the queue is full). The calling
+/// thread blocks the signal meanwhile and drains it before and after the
+/// change; on the owner the signal is then unblocked for good. Deliveries
+/// waiting in another owner's own queue (sent to that thread) are recorded
+/// by that thread before it unblocks ([`release_if_owner`], or its exit).
 pub fn settle_before_change<T>(signo: c_int, change: impl FnOnce() -> T) -> T {
     let bit = 1u64 << (signo - 1);
     if held() & bit == 0 {
         return change();
     }
-    while pull(bit) {}
+    let old = os::thread_sigmask(libc::SIG_BLOCK, bit).unwrap_or(bit);
+    drain_kernel(bit, DRAIN_LIMIT);
     let result = change();
+    drain_kernel(bit, DRAIN_LIMIT);
     // SeqCst: see `hold_if_owner`.
-    if OWNER.load(Ordering::SeqCst) == os::thread_id()
-        && HELD.fetch_and(!bit, Ordering::SeqCst) & bit != 0
-    {
+    let owner = OWNER.load(Ordering::SeqCst) == os::thread_id();
+    let was_held_here = owner && HELD.fetch_and(!bit, Ordering::SeqCst) & bit != 0;
+    if was_held_here || old & bit == 0 {
         let _ = os::thread_sigmask(libc::SIG_UNBLOCK, bit);
     }
     result
 }
 
-/// Gives the claim up when the holding thread exits, so that a later thread
-/// (which may be handed the same thread id) does not inherit it. The exiting
-/// thread's mask goes with it; the kernel hands the process-directed
-/// deliveries it had blocked to the remaining threads.
-struct ExitGuard;
+/// The `pthread_key_t` whose destructor gives the claim up when the holding
+/// thread exits ([`on_exit`]); `u32::MAX` until created.
+static EXIT_KEY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(u32::MAX);
+static EXIT_KEY_ONCE: std::sync::Once = std::sync::Once::new();
 
-impl Drop for ExitGuard {
-    fn drop(&mut self) {
-        let me = os::thread_id();
-        // SeqCst: see `hold_if_owner`.
-        if OWNER.load(Ordering::SeqCst) == me {
-            OWNER.store(me | 1, Ordering::SeqCst);
-            HELD.store(0, Ordering::SeqCst);
-            WANT.store(0, Ordering::SeqCst);
-            OWNER.store(0, Ordering::SeqCst);
+/// Arrange for [`on_exit`] to run when this thread exits. A `pthread_key_t`
+/// destructor rather than a Rust thread-local: glibc runs key destructors
+/// again for keys set while destructors run, so a claim taken during thread
+/// teardown (a wait in another library's destructor) is still given up.
+fn watch_exit() {
+    EXIT_KEY_ONCE.call_once(|| {
+        let mut key: libc::pthread_key_t = 0;
+        // SAFETY: `key` is a valid out-pointer; `on_exit` has the destructor signature.
+        if unsafe { libc::pthread_key_create(&mut key, Some(on_exit)) } == 0 {
+            EXIT_KEY.store(key, Ordering::Release);
         }
+    });
+    let key = EXIT_KEY.load(Ordering::Acquire);
+    if key != u32::MAX {
+        // Any non-null value makes the destructor run; it is never dereferenced.
+        // SAFETY: `key` came from pthread_key_create.
+        unsafe {
+            libc::pthread_setspecific(key, std::ptr::NonNull::<u8>::dangling().as_ptr().cast())
+        };
     }
 }
 
-thread_local! {
-    static EXIT_GUARD: ExitGuard = const { ExitGuard };
+/// The holding thread is exiting: record what it held back that is still
+/// queued for it (the kernel would discard its own queue with it, and the
+/// process's queue would meet whichever thread comes next), then give the
+/// claim up so that a later thread, which may get the same thread id, does
+/// not inherit it.
+extern "C" fn on_exit(_value: *mut c_void) {
+    let me = os::thread_id();
+    // SeqCst: see `hold_if_owner`.
+    if OWNER.load(Ordering::SeqCst) != me {
+        return;
+    }
+    let held = give_up(me);
+    if held != 0 {
+        drain_kernel(held, DRAIN_LIMIT);
+    }
 }
 
 /// In a forked child (single-threaded, every signal blocked): start without

@@ -222,8 +222,20 @@ pub fn sigtimedwait_now(mask: u64) -> Option<libc::siginfo_t> {
         tv_nsec: 0,
     };
     let mut info = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
-    // SAFETY: `set` and `zero` are initialised and live across the call; `info` is a valid out-pointer the kernel fills on success.
-    let rc = unsafe { libc::sigtimedwait(&set, info.as_mut_ptr(), &zero) };
+    // The system call itself, not glibc's sigtimedwait, which rewrites
+    // SI_TKILL as SI_USER: the record must say what the handler would see.
+    // The kernel's sigset is 64 bits (sigsetsize 8): the first word of
+    // sigset_t.
+    // SAFETY: `set` and `zero` are initialised and live across the call; `info` is a valid out-pointer the kernel fills on success; 8 is the kernel's sigset size.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigtimedwait,
+            &set as *const libc::sigset_t,
+            info.as_mut_ptr(),
+            &zero as *const libc::timespec,
+            8usize,
+        )
+    };
     // SAFETY: a positive return means the kernel filled `info` (and the zeroed bytes are a valid siginfo_t anyway).
     (rc > 0).then(|| unsafe { info.assume_init() })
 }

@@ -173,7 +173,7 @@ fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info,
         // Never sleep or give up while holding signals back: the kernel has
         // nothing more of them for us, and unblocking runs any delivery that
         // raced in, so look again.
-        if hold::release_if_owner() {
+        if hold::release_if_owner() || (may_sleep && hold::pull_blocked(mask)) {
             continue;
         }
         // Relaxed: a stale view only delays the NotInstalled answer to the
@@ -203,7 +203,14 @@ fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info,
                 return Ok(rec);
             }
         }
-        wake::settle_fd(|| queued(u64::MAX) > 0);
+        // A handler on this thread may have held something back since the
+        // release above; a wait that gives up leaves nothing held.
+        if hold::release_if_owner() {
+            continue;
+        }
+        // Deliveries held back in the kernel count as queued for the
+        // eventfd: a drain on this thread would take them.
+        wake::settle_fd(|| queued(u64::MAX) > 0 || hold::held_pending());
         return Err(err);
     }
 }
