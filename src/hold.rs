@@ -22,16 +22,30 @@
 //! signal it holds back.
 //!
 //! One thread at a time may hold: the first thread to wait (with a timeout
-//! other than 0) claims `OWNER`.
-//! It keeps the claim as long as its waits return records, and gives it up
-//! when one comes back empty-handed with nothing held. Should the owner stop
-//! waiting while it holds a signal back, other waiters still take that
-//! signal's process-directed deliveries off the kernel's queue, and never
-//! sleep longer than [`POLL_HELD`] at a time while it stays held. Standard
-//! signals are never held (the kernel would merge them while blocked), nor
-//! are `SIGX_ONESHOT` and `SIGX_CHAIN` signals (a delivery taken with
-//! `sigtimedwait` neither resets the disposition nor can be chained from a
-//! signal context).
+//! other than 0) claims `OWNER`. It keeps the claim as long as its waits
+//! return records, and gives it up when one comes back empty-handed with
+//! nothing held, or when it exits ([`on_exit`] records what it still held).
+//! Should the owner stop waiting while it holds a signal back, other waiters
+//! still take that signal's process-directed deliveries off the kernel's
+//! queue, and never sleep longer than [`POLL_HELD`] at a time while it stays
+//! held. Standard signals are never held (the kernel would merge them while
+//! blocked), nor are `SIGX_ONESHOT` and `SIGX_CHAIN` signals (a delivery taken
+//! with `sigtimedwait` neither resets the disposition nor can be chained from
+//! a signal context).
+//!
+//! A held delivery was sent while sigx caught the signal, so it must never
+//! meet another disposition: a disposition change drains the signal around
+//! the change ([`settle_before_change`]), and the owner records what is still
+//! queued for it before it unblocks a signal sigx no longer catches
+//! ([`release_if_owner`]).
+//!
+//! Known limits: the blocked signal is visible in the owner's mask while it
+//! is held (a mask saved then and restored later blocks it again; waits make
+//! up for that, see [`pull_blocked`]), a process spawned from the owner with
+//! `posix_spawn` or `vfork` inherits it blocked, and an application handler
+//! that sigx's handler interrupted restores its own mask when it returns,
+//! which unblocks a signal held meanwhile (further deliveries are then
+//! counted as dropped until the ring has room).
 //!
 //! The handler's part ([`hold_if_owner`]) is in the signal zone: atomic
 //! operations and a bit set in the kernel-provided context only.

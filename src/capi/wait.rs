@@ -16,27 +16,31 @@ use std::os::raw::c_int;
 /// counts deliveries of that signal lost to a full queue before it.
 ///
 /// Flow control: a thread that waits with a timeout other than 0 becomes the
-/// *holding thread* (one per process; it stays so while its waits return
-/// records, and gives it up when one times out or when it exits). When sigx's
-/// handler runs on the holding thread (the usual case in a single-threaded
-/// program) and fills a real-time signal's queue, sigx blocks that signal on
-/// this thread, so the kernel keeps further deliveries queued (up to
-/// RLIMIT_SIGPENDING) instead of sigx dropping them. Waits then take them off
-/// the kernel's queue themselves (`sigtimedwait`) once the queue is empty,
-/// with the `seq`, sender and value a handler would have recorded (`time_ns`
-/// is when they were taken), and unblock the signal when the kernel has none
-/// left: a wait that returns SIGX_ERR_TIMEOUT or sleeps leaves nothing held.
-/// Meanwhile the signal shows in this thread's mask (`sigx_block(0, &m)`),
-/// and a process started from this thread with `posix_spawn` or `vfork` +
-/// `exec` inherits it blocked (a plain `fork` child does not). Standard
+/// *holding thread* if no other thread is (one per process). It stays so
+/// while its waits return records, and stops when one of its waits comes
+/// back without a record or when it exits. When sigx's handler runs on the
+/// holding thread (the usual case in a single-threaded program) and fills a
+/// real-time signal's queue, sigx blocks that signal on this thread, so the
+/// kernel keeps further deliveries queued (up to RLIMIT_SIGPENDING) instead
+/// of sigx dropping them. Waits then take them off the kernel's queue
+/// themselves once the queue is empty, with the `seq`, sender and value a
+/// handler would have recorded (`time_ns` is when they were taken), and the
+/// signal is unblocked when the kernel has none left: a wait that returns
+/// SIGX_ERR_TIMEOUT or sleeps leaves nothing held on its thread. Standard
 /// signals, SIGX_ONESHOT and SIGX_CHAIN signals are never held.
-/// `sigx_uninstall`, `sigx_ignore` and `sigx_default` record the held
-/// deliveries first, so none meets the new disposition; called from another
-/// thread, they leave the signal blocked on the holding thread until its
-/// next wait. If the holding thread stops waiting while it holds a signal,
-/// other threads' waits still receive it (they look at the kernel's queue at
-/// least every 10 ms meanwhile). Records of deliveries that overlapped on
-/// different threads may come out in either order.
+///
+/// While held, the signal shows in the holding thread's mask
+/// (`sigx_block(0, &m)`), and a process started from that thread with
+/// `posix_spawn` or `vfork` + `exec` inherits it blocked (a `fork` child
+/// does not). Held deliveries never meet another disposition:
+/// `sigx_uninstall`, `sigx_ignore` and `sigx_default` record them (or count
+/// them as dropped when the queue is full) before and after the change, and
+/// the holding thread does the same for deliveries sent to it alone before
+/// it unblocks the signal. If the holding thread stops waiting while it
+/// holds a signal, other threads' waits still receive the deliveries sent
+/// to the process (they look at the kernel's queue at least every 10 ms
+/// meanwhile, and `sigx_fd` stays readable). Records of deliveries that
+/// overlapped on different threads may come out in either order.
 ///
 /// Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
 /// timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
