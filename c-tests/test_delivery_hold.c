@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FLOOD 60000
@@ -544,8 +545,128 @@ static void test_delivery_hold_mask_saved_while_held(void)
     sigemptyset(&s_only);
     sigaddset(&s_only, sig);
     ASSERT_SYS(sigprocmask(SIG_UNBLOCK, &s_only, NULL));
+    /* Empty-handed: gives the holding role up for the next test. */
+    ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
     ASSERT_OK(sigx_uninstall(sig));
     TEST_PASS("a mask saved while a signal was held does not stall later waits");
+}
+
+/* A holder that stops waiting goes stale after a second: handlers no
+ * longer hold signals back on its thread, and another thread's wait takes
+ * the holding role over. Thread A takes the role with one record, then
+ * parks (outside sigx) until told otherwise. */
+struct parked {
+    int sig;
+    int block_sig; /* A blocks the signal itself before parking */
+    int ready[2], park[2];
+    uint64_t mask_after; /* A's mask when it is let go */
+};
+
+static void *park_main(void *arg)
+{
+    struct parked *p = arg;
+    sigx_info info;
+    char c;
+    ASSERT_OK(sigx_raise(p->sig));
+    ASSERT_OK(sigx_wait(SIGX_BIT(p->sig), &info, 20000));
+    if (p->block_sig)
+        ASSERT_OK(sigx_block(SIGX_BIT(p->sig), NULL));
+    ASSERT_EQ(write(p->ready[1], "r", 1), 1);
+    ASSERT_EQ(read(p->park[0], &c, 1), 1);
+    p->mask_after = thread_mask();
+    if (p->block_sig)
+        ASSERT_OK(sigx_unblock(SIGX_BIT(p->sig), NULL));
+    return NULL;
+}
+
+static void start_parked(struct parked *p, pthread_t *t)
+{
+    ASSERT_SYS(pipe(p->ready));
+    ASSERT_SYS(pipe(p->park));
+    ASSERT_EQ(pthread_create(t, NULL, park_main, p), 0);
+    char c;
+    ASSERT_EQ(read(p->ready[0], &c, 1), 1);
+    /* Let the claim go stale: time passing, not synchronisation. */
+    struct timespec ts = {1, 500000000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static void stop_parked(struct parked *p, pthread_t t)
+{
+    ASSERT_EQ(write(p->park[1], "p", 1), 1);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    close(p->ready[0]);
+    close(p->ready[1]);
+    close(p->park[0]);
+    close(p->park[1]);
+}
+
+static void test_delivery_hold_stale_holder_replaced(void)
+{
+    struct parked p = {.sig = sigx_rtmin() + 15, .block_sig = 1};
+    const int total = 5000;
+    ASSERT_OK(sigx_set_capacity(p.sig, 16));
+    ASSERT_OK(sigx_install(p.sig, 0));
+    pthread_t t;
+    start_parked(&p, &t);
+    /* A still holds the role but is stale: this thread's waits take over. */
+    pid_t child = flood(p.sig, total);
+    sigx_info info;
+    uint64_t dropped = 0;
+    for (int got = 0; got < total; got++) {
+        ASSERT_OK(sigx_wait(SIGX_BIT(p.sig), &info, 20000));
+        ASSERT_U64_EQ(info.value, (uint64_t)got);
+        dropped += info.dropped;
+    }
+    reap_ok(child);
+    ASSERT_U64_EQ(dropped, 0);
+    ASSERT_EQ(sigx_wait(SIGX_BIT(p.sig), &info, 0), SIGX_ERR_TIMEOUT);
+    stop_parked(&p, t);
+    ASSERT_OK(sigx_uninstall(p.sig));
+    TEST_PASS("a waiting thread takes the holding role from a stale holder");
+}
+
+static void test_delivery_hold_stale_holder_never_blocked(void)
+{
+    struct parked p = {.sig = sigx_rtmin() + 16, .block_sig = 0};
+    const int total = 300;
+    uint64_t before = thread_mask();
+    ASSERT_OK(sigx_set_capacity(p.sig, 8));
+    ASSERT_OK(sigx_install(p.sig, 0));
+    pthread_t t;
+    start_parked(&p, &t);
+    /* Only A can take the flood now; its ring fills, and A, stale, must
+     * not get the signal blocked (it is not waiting to release it). */
+    ASSERT_OK(sigx_block(SIGX_BIT(p.sig), NULL));
+    pid_t parent = getpid();
+    pid_t child = fork();
+    ASSERT_SYS(child);
+    if (child == 0) {
+        for (int i = 0; i < total; i++)
+            if (queue_retry(parent, p.sig, (uint64_t)i) != 0)
+                _exit(2);
+        _exit(0);
+    }
+    reap_ok(child);
+    stop_parked(&p, t);
+    ASSERT_EQ(p.mask_after & SIGX_BIT(p.sig), 0);
+    ASSERT_OK(sigx_unblock(SIGX_BIT(p.sig), NULL));
+    ASSERT_U64_EQ(thread_mask(), before);
+    sigx_info info;
+    uint64_t got = 0, dropped = 0;
+    int r;
+    while ((r = sigx_wait(SIGX_BIT(p.sig), &info, 0)) == SIGX_OK) {
+        got++;
+        dropped += info.dropped;
+    }
+    ASSERT_EQ(r, SIGX_ERR_TIMEOUT);
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(p.sig, &st));
+    ASSERT_U64_EQ(st.delivered, (uint64_t)total + 1);
+    ASSERT_U64_EQ(got + 1 + st.dropped, (uint64_t)total + 1);
+    ASSERT_OK(sigx_uninstall(p.sig));
+    TEST_PASS("a stale holder's thread never gets a signal blocked");
 }
 
 int main(void)
@@ -560,5 +681,7 @@ int main(void)
     test_delivery_hold_uninstall_elsewhere();
     test_delivery_hold_owner_exits_holding();
     test_delivery_hold_mask_saved_while_held();
+    test_delivery_hold_stale_holder_replaced();
+    test_delivery_hold_stale_holder_never_blocked();
     return 0;
 }

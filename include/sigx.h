@@ -611,7 +611,9 @@ const char *sigx_strerror(int status);
  * Flow control: a thread that waits with a timeout other than 0 becomes the
  * *holding thread* if no other thread is (one per process). It stays so
  * while its waits return records, and stops when one of its waits comes
- * back without a record or when it exits. When sigx's handler runs on the
+ * back without a record, when it exits, or when it has not waited for a
+ * second (then nothing is held on it any more, and the next thread to wait
+ * takes over). When sigx's handler runs on the
  * holding thread (the usual case in a single-threaded program) and fills a
  * real-time signal's queue, sigx blocks that signal on this thread, so the
  * kernel keeps further deliveries queued (up to RLIMIT_SIGPENDING) instead

@@ -25,6 +25,9 @@
 //! other than 0) claims `OWNER`. It keeps the claim as long as its waits
 //! return records, and gives it up when one comes back empty-handed with
 //! nothing held, or when it exits ([`on_exit`] records what it still held).
+//! An owner that has not been inside a wait for [`STALE_NS`] is stale:
+//! handlers stop holding signals on its thread (nobody would release them),
+//! and another thread's wait takes the claim over if nothing is held.
 //! Should the owner stop waiting while it holds a signal back, other waiters
 //! still take that signal's process-directed deliveries off the kernel's
 //! queue, and never sleep longer than [`POLL_HELD`] at a time while it stays
@@ -65,6 +68,25 @@ static WANT: AtomicU64 = AtomicU64::new(0);
 static HELD: AtomicU64 = AtomicU64::new(0);
 /// Set the first time a handler holds a signal back (see [`pull_blocked`]).
 static HELD_EVER: AtomicBool = AtomicBool::new(false);
+/// Whether the owner is inside a wait now.
+static IN_WAIT: AtomicBool = AtomicBool::new(false);
+/// CLOCK_MONOTONIC (ns) when the owner's last wait ended.
+static LAST_EXIT: AtomicU64 = AtomicU64::new(0);
+
+/// An owner that is not inside a wait and has not been for this long is
+/// *stale*: handlers no longer hold signals back on its thread (it may never
+/// wait again, and a held signal would stay blocked there), and another
+/// thread's wait may take the claim over.
+pub const STALE_NS: u64 = 1_000_000_000;
+
+/// Whether the owner is in a wait or left one at most [`STALE_NS`] before
+/// `now`. Async-signal-safe.
+fn fresh(now: u64) -> bool {
+    // SeqCst: `after_wait` stores LAST_EXIT before it clears IN_WAIT, so
+    // whoever reads IN_WAIT false then reads the new LAST_EXIT.
+    IN_WAIT.load(Ordering::SeqCst)
+        || now.saturating_sub(LAST_EXIT.load(Ordering::SeqCst)) <= STALE_NS
+}
 
 /// Signal zone: the push that just happened left the ring of `signo` full.
 /// If this thread holds, block `signo` in the context the handler returns to.
@@ -79,10 +101,21 @@ pub fn hold_if_owner(signo: c_int, flags: u32, ctx: *mut c_void) {
     let bit = 1u64 << (signo - 1);
     // SeqCst: ordered against the owner's "store id|1, then swap HELD" so
     // that every bit set under the claim is seen by that swap.
-    if OWNER.load(Ordering::SeqCst) != os::thread_id() || WANT.load(Ordering::SeqCst) & bit == 0 {
+    let me = os::thread_id();
+    if OWNER.load(Ordering::SeqCst) != me
+        || WANT.load(Ordering::SeqCst) & bit == 0
+        || !fresh(os::monotonic_ns())
+    {
         return;
     }
     HELD.fetch_or(bit, Ordering::SeqCst);
+    // A waiter may have taken a stale claim over meanwhile (`claim`): it
+    // hands the claim back if it sees this bit, but if the claim is gone
+    // already, this thread must not hold.
+    if OWNER.load(Ordering::SeqCst) != me {
+        HELD.fetch_and(!bit, Ordering::SeqCst);
+        return;
+    }
     HELD_EVER.store(true, Ordering::Relaxed);
     // SAFETY: with SA_SIGINFO the kernel passes a valid ucontext_t as the third argument; its uc_sigmask is the mask restored by sigreturn, and sigaddset only sets a bit in it.
     unsafe {
@@ -230,26 +263,52 @@ pub fn release_if_owner() -> bool {
     held != 0
 }
 
-/// Become (or stay) the holding thread for the signals in `mask`, if no
-/// other thread is. Called at the start of every wait that may sleep, so
-/// that a thread receiving a flood is the holder before its ring fills.
+/// Become (or stay) the holding thread for the signals in `mask`: if no
+/// thread is, or if the owner is stale and holds nothing. Called at the start
+/// of every wait that may sleep, so that a thread receiving a flood is the
+/// holder before its ring fills.
 pub fn claim(mask: u64) {
     let me = os::thread_id();
     // SeqCst: see `hold_if_owner`.
     let owner = OWNER.load(Ordering::SeqCst);
     if owner != me {
-        if owner != 0
-            || OWNER
+        let free = owner == 0
+            && OWNER
                 .compare_exchange(0, me, Ordering::SeqCst, Ordering::SeqCst)
-                .is_err()
-        {
+                .is_ok();
+        if !free && !take_over(owner, me) {
             return;
         }
+        WANT.store(0, Ordering::SeqCst);
         watch_exit();
     }
+    IN_WAIT.store(true, Ordering::SeqCst);
     if WANT.load(Ordering::SeqCst) & mask != mask {
         WANT.fetch_or(mask, Ordering::SeqCst);
     }
+}
+
+/// Take the claim from a stale `owner` that holds nothing. A handler on the
+/// old owner's thread may be holding a signal at this very moment (it
+/// checked the claim just before we took it): it re-checks the claim after
+/// setting its bit in HELD and backs off if the claim is gone, and we hand
+/// the claim back if we see its bit. Either way HELD only names signals
+/// blocked on the owner's thread.
+fn take_over(owner: usize, me: usize) -> bool {
+    if owner & 1 != 0 || HELD.load(Ordering::SeqCst) != 0 || fresh(os::monotonic_ns()) {
+        return false;
+    }
+    if OWNER
+        .compare_exchange(owner, me, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        return false;
+    }
+    if HELD.load(Ordering::SeqCst) != 0 {
+        let _ = OWNER.compare_exchange(me, owner, Ordering::SeqCst, Ordering::SeqCst);
+        return false;
+    }
+    true
 }
 
 /// Give the claim up (the caller is the owner): stop handlers on this thread
@@ -271,7 +330,13 @@ fn give_up(me: usize) -> u64 {
 pub fn after_wait(received: bool) {
     let me = os::thread_id();
     // SeqCst: see `hold_if_owner`.
-    if received || OWNER.load(Ordering::SeqCst) != me || HELD.load(Ordering::SeqCst) != 0 {
+    if OWNER.load(Ordering::SeqCst) != me {
+        return;
+    }
+    // SeqCst, in this order: see `fresh`.
+    LAST_EXIT.store(os::monotonic_ns(), Ordering::SeqCst);
+    IN_WAIT.store(false, Ordering::SeqCst);
+    if received || HELD.load(Ordering::SeqCst) != 0 {
         return;
     }
     let late = give_up(me);
@@ -360,5 +425,7 @@ pub fn reset_after_fork() -> u64 {
     let held = HELD.swap(0, Ordering::SeqCst);
     OWNER.store(0, Ordering::SeqCst);
     WANT.store(0, Ordering::SeqCst);
+    IN_WAIT.store(false, Ordering::SeqCst);
+    LAST_EXIT.store(0, Ordering::SeqCst);
     if mine { held } else { 0 }
 }
