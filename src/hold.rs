@@ -184,10 +184,20 @@ pub fn pull(mask: u64) -> bool {
     if want == 0 {
         return false;
     }
-    // SeqCst: see `hold_if_owner`.
+    // SeqCst: see `hold_if_owner`. The owner has the signals it holds
+    // blocked already.
     let owner = OWNER.load(Ordering::SeqCst) == os::thread_id();
-    // The owner has the signals it holds blocked already.
-    let opened = if owner {
+    take_one(want, owner)
+}
+
+/// Take one pending delivery of `want` with `sigtimedwait` and record it,
+/// with `want` blocked on this thread from before the `sigtimedwait` until
+/// the record is pushed: were one of them unblocked, the return from
+/// `sigtimedwait` would run its handler for a later delivery first, which
+/// would take an earlier `seq`, and could fill the ring so that the one
+/// taken here is dropped. `blocked` says the caller knows they are blocked.
+fn take_one(want: u64, blocked: bool) -> bool {
+    let opened = if blocked {
         0
     } else {
         match os::thread_sigmask(libc::SIG_BLOCK, want) {
@@ -213,8 +223,9 @@ pub fn pull(mask: u64) -> bool {
 /// the application saved while a signal was held contains that signal;
 /// restoring it after sigx released the signal blocks it again, behind
 /// sigx's back, and the deliveries would wait in the kernel while the wait
-/// sleeps. One system call per sleep, and only in a process that has been
-/// flooded at least once. Returns whether a delivery was recorded.
+/// sleeps. One system call (`sigpending`) per sleep, and only in a process
+/// that has been flooded at least once. Returns whether a delivery was
+/// recorded.
 pub fn pull_blocked(mask: u64) -> bool {
     if !HELD_EVER.load(Ordering::Relaxed) {
         return false;
@@ -223,12 +234,12 @@ pub fn pull_blocked(mask: u64) -> bool {
     if want == 0 {
         return false;
     }
-    match os::sigtimedwait_now(want) {
-        Some(info) => {
-            handler::deliver_pulled(&info);
-            true
-        }
-        None => false,
+    // One system call in the common case (nothing pending); `take_one`
+    // blocks them while it takes one (pending and unblocked is a delivery
+    // on its way to a handler right now).
+    match os::sigpending() {
+        Ok(pending) if pending & want != 0 => take_one(pending & want, false),
+        _ => false,
     }
 }
 
