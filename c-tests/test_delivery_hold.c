@@ -669,6 +669,78 @@ static void test_delivery_hold_stale_holder_never_blocked(void)
     TEST_PASS("a stale holder's thread never gets a signal blocked");
 }
 
+/* Re-installed with SIGX_ONESHOT while deliveries are held: such signals
+ * are never held or pulled, so they are recorded first; released into the
+ * one-shot disposition, the second would meet SIG_DFL and kill. In a child,
+ * so that such a death is reported. */
+static void test_delivery_hold_reinstall_oneshot(void)
+{
+    pid_t child = fork();
+    ASSERT_SYS(child);
+    if (child == 0) {
+        int sig = sigx_rtmin() + 17;
+        uint64_t before = thread_mask();
+        sigx_info info;
+        ASSERT_OK(sigx_set_capacity(sig, 4));
+        ASSERT_OK(sigx_install(sig, 0));
+        ASSERT_OK(sigx_raise(sig));
+        ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000)); /* claims */
+        for (int i = 0; i < 10; i++)
+            ASSERT_OK(sigx_raise(sig)); /* 4 in the ring, 6 held */
+        ASSERT_TRUE((thread_mask() & SIGX_BIT(sig)) != 0);
+        ASSERT_OK(sigx_install(sig, SIGX_ONESHOT));
+        ASSERT_U64_EQ(thread_mask(), before);
+        ASSERT_TRUE(!is_pending(sig));
+        account_all(sig, SIGX_ERR_TIMEOUT, 11);
+        ASSERT_OK(sigx_uninstall(sig));
+        _exit(0);
+    }
+    int status;
+    ASSERT_SYS(waitpid(child, &status, 0));
+    if (WIFSIGNALED(status))
+        TEST_FAIL_("child killed by signal %d", WTERMSIG(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    TEST_PASS("re-install with SIGX_ONESHOT while held: held deliveries recorded first");
+}
+
+/* SIGX_INTERRUPT signals are never held: they exist to interrupt blocking
+ * calls, which a blocked signal cannot do. A full queue drops (counted). */
+static void test_delivery_hold_never_interrupt(void)
+{
+    int sig = sigx_rtmin() + 18;
+    uint64_t before = thread_mask();
+    sigx_info info;
+    ASSERT_OK(sigx_set_capacity(sig, 2));
+    ASSERT_OK(sigx_install(sig, SIGX_INTERRUPT));
+    ASSERT_OK(sigx_raise(sig));
+    ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 20000)); /* claims */
+    for (int i = 0; i < 6; i++)
+        ASSERT_OK(sigx_raise(sig));
+    ASSERT_U64_EQ(thread_mask(), before);
+    account_all(sig, SIGX_ERR_TIMEOUT, 7);
+    ASSERT_OK(sigx_uninstall(sig));
+    TEST_PASS("SIGX_INTERRUPT signals are never held back");
+}
+
+/* A signal the application blocks on purpose, and sigx never held, stays
+ * pending for the application: waits do not take it off the kernel's
+ * queue (even in a process where other signals were held before). */
+static void test_delivery_hold_app_block_respected(void)
+{
+    int sig = SIGUSR2;
+    sigx_info info;
+    ASSERT_OK(sigx_install(sig, 0));
+    ASSERT_OK(sigx_block(SIGX_BIT(sig), NULL));
+    ASSERT_OK(sigx_raise(sig));
+    ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 50), SIGX_ERR_TIMEOUT);
+    ASSERT_TRUE(is_pending(sig));
+    ASSERT_OK(sigx_unblock(SIGX_BIT(sig), NULL)); /* delivered now */
+    ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 0));
+    ASSERT_EQ(info.signo, sig);
+    ASSERT_OK(sigx_uninstall(sig));
+    TEST_PASS("a signal the application blocks stays pending for it");
+}
+
 int main(void)
 {
     roomy_sigpending();
@@ -683,5 +755,8 @@ int main(void)
     test_delivery_hold_mask_saved_while_held();
     test_delivery_hold_stale_holder_replaced();
     test_delivery_hold_stale_holder_never_blocked();
+    test_delivery_hold_reinstall_oneshot();
+    test_delivery_hold_never_interrupt();
+    test_delivery_hold_app_block_respected();
     return 0;
 }

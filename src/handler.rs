@@ -112,6 +112,8 @@ pub static HAS_RING: AtomicU64 = AtomicU64::new(0);
 /// not depend on the argument types.
 pub const ONESHOT: u32 = 2;
 /// See [`ONESHOT`].
+pub const INTERRUPT: u32 = 1;
+/// See [`ONESHOT`].
 pub const CHAIN: u32 = 4;
 
 /// Fill a record from what the kernel passed. `info` may be NULL (a foreign

@@ -34,7 +34,8 @@
 //! held. Standard signals are never held (the kernel would merge them while
 //! blocked), nor are `SIGX_ONESHOT` and `SIGX_CHAIN` signals (a delivery taken
 //! with `sigtimedwait` neither resets the disposition nor can be chained from
-//! a signal context).
+//! a signal context), nor `SIGX_INTERRUPT` ones (their point is to interrupt
+//! a blocking call, which a blocked signal cannot).
 //!
 //! A held delivery was sent while sigx caught the signal, so it must never
 //! meet another disposition: a disposition change drains the signal around
@@ -53,7 +54,10 @@
 //! The handler's part ([`hold_if_owner`]) is in the signal zone: atomic
 //! operations and a bit set in the kernel-provided context only.
 
-use crate::handler::{self, CAUGHT, CHAIN, ONESHOT};
+use crate::handler::{self, CAUGHT, CHAIN, INTERRUPT, ONESHOT};
+
+/// Flags whose signals are never held (see the module docs).
+const NEVER_HELD: u32 = ONESHOT | CHAIN | INTERRUPT;
 use crate::os;
 use std::os::raw::{c_int, c_void};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -66,8 +70,8 @@ static OWNER: AtomicUsize = AtomicUsize::new(0);
 static WANT: AtomicU64 = AtomicU64::new(0);
 /// Signals (mask bits) a handler blocked on the owner thread.
 static HELD: AtomicU64 = AtomicU64::new(0);
-/// Set the first time a handler holds a signal back (see [`pull_blocked`]).
-static HELD_EVER: AtomicBool = AtomicBool::new(false);
+/// Signals (mask bits) a handler has ever held back (see [`pull_blocked`]).
+static HELD_ONCE: AtomicU64 = AtomicU64::new(0);
 /// Whether the owner is inside a wait now.
 static IN_WAIT: AtomicBool = AtomicBool::new(false);
 /// CLOCK_MONOTONIC (ns) when the owner's last wait ended.
@@ -95,7 +99,7 @@ fn fresh(now: u64) -> bool {
 #[cold]
 #[inline(never)]
 pub fn hold_if_owner(signo: c_int, flags: u32, ctx: *mut c_void) {
-    if signo <= libc::SIGSYS || ctx.is_null() || flags & (ONESHOT | CHAIN) != 0 {
+    if signo <= libc::SIGSYS || ctx.is_null() || flags & NEVER_HELD != 0 {
         return; // see the module docs for what is never held
     }
     let bit = 1u64 << (signo - 1);
@@ -116,7 +120,7 @@ pub fn hold_if_owner(signo: c_int, flags: u32, ctx: *mut c_void) {
         HELD.fetch_and(!bit, Ordering::SeqCst);
         return;
     }
-    HELD_EVER.store(true, Ordering::Relaxed);
+    HELD_ONCE.fetch_or(bit, Ordering::Relaxed);
     // SAFETY: with SA_SIGINFO the kernel passes a valid ucontext_t as the third argument; its uc_sigmask is the mask restored by sigreturn, and sigaddset only sets a bit in it.
     unsafe {
         let uc = ctx.cast::<libc::ucontext_t>();
@@ -135,7 +139,7 @@ pub fn held() -> u64 {
 }
 
 /// The signals of `bits` that waits may take off the kernel's queue: still
-/// caught by sigx, and neither `SIGX_ONESHOT` nor `SIGX_CHAIN` (their flags
+/// caught by sigx, and with none of the flags in [`NEVER_HELD`] (their flags
 /// may have changed since they were held). The others are released to the
 /// handler instead.
 fn pullable(bits: u64) -> u64 {
@@ -146,7 +150,7 @@ fn pullable(bits: u64) -> u64 {
     while rest != 0 {
         let signo = rest.trailing_zeros() as usize + 1;
         rest &= rest - 1;
-        if handler::SLOTS[signo].flags.load(Ordering::Relaxed) & (ONESHOT | CHAIN) != 0 {
+        if handler::SLOTS[signo].flags.load(Ordering::Relaxed) & NEVER_HELD != 0 {
             out &= !(1u64 << (signo - 1));
         }
     }
@@ -218,19 +222,18 @@ fn take_one(want: u64, blocked: bool) -> bool {
     pulled
 }
 
-/// Before a wait sleeps, once sigx has ever held a signal back: take one
-/// delivery of `mask` that is pending and blocked on this thread. A mask
+/// Before a wait sleeps: take one delivery of `mask` that is pending and
+/// blocked on this thread, of a signal sigx has held back at some point. A mask
 /// the application saved while a signal was held contains that signal;
 /// restoring it after sigx released the signal blocks it again, behind
 /// sigx's back, and the deliveries would wait in the kernel while the wait
-/// sleeps. One system call (`sigpending`) per sleep, and only in a process
-/// that has been flooded at least once. Returns whether a delivery was
-/// recorded.
+/// sleeps. One system call (`sigpending`) per sleep, and only for signals
+/// that have been held back at least once (a signal the application blocks
+/// on purpose and never floods stays its business). Returns whether a
+/// delivery was recorded.
 pub fn pull_blocked(mask: u64) -> bool {
-    if !HELD_EVER.load(Ordering::Relaxed) {
-        return false;
-    }
-    let want = pullable(mask);
+    // Relaxed: set long before any mask saved while held can be restored.
+    let want = pullable(mask & HELD_ONCE.load(Ordering::Relaxed));
     if want == 0 {
         return false;
     }
@@ -241,6 +244,12 @@ pub fn pull_blocked(mask: u64) -> bool {
         Ok(pending) if pending & want != 0 => take_one(pending & want, false),
         _ => false,
     }
+}
+
+/// Whether a signal of `mask` is held back now and may be taken by a wait
+/// (a waiter that is not the owner then looks again every [`POLL_HELD`]).
+pub fn held_for(mask: u64) -> bool {
+    pullable(held() & mask) != 0
 }
 
 /// Whether a signal held back is pending in the kernel where this thread can
@@ -324,12 +333,34 @@ fn take_over(owner: usize, me: usize) -> bool {
 
 /// Give the claim up (the caller is the owner): stop handlers on this thread
 /// from adding bits, then clear. Returns what was still held.
-fn give_up(me: usize) -> u64 {
-    OWNER.store(me | 1, Ordering::SeqCst);
+fn give_up(me: usize) -> Option<u64> {
+    // A CAS, not a check then a store: a waiter may have taken a stale
+    // claim over since the caller looked.
+    OWNER
+        .compare_exchange(me, me | 1, Ordering::SeqCst, Ordering::SeqCst)
+        .ok()?;
     let late = HELD.swap(0, Ordering::SeqCst);
     WANT.store(0, Ordering::SeqCst);
+    IN_WAIT.store(false, Ordering::SeqCst);
     OWNER.store(0, Ordering::SeqCst);
-    late
+    Some(late)
+}
+
+/// A wait (of any timeout) or a disposition change begins on this thread:
+/// if it is the owner, it counts as waiting, so that no other thread takes
+/// the claim over while it works on HELD.
+pub fn enter_wait() {
+    // SeqCst: see `fresh` and `take_over`.
+    if OWNER.load(Ordering::SeqCst) == os::thread_id() {
+        IN_WAIT.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The owner leaves a wait: note when, for [`fresh`].
+fn leave_wait() {
+    // SeqCst, in this order: see `fresh`.
+    LAST_EXIT.store(os::monotonic_ns(), Ordering::SeqCst);
+    IN_WAIT.store(false, Ordering::SeqCst);
 }
 
 /// After every wait: a thread that holds the claim keeps it while it keeps
@@ -344,16 +375,16 @@ pub fn after_wait(received: bool) {
     if OWNER.load(Ordering::SeqCst) != me {
         return;
     }
-    // SeqCst, in this order: see `fresh`.
-    LAST_EXIT.store(os::monotonic_ns(), Ordering::SeqCst);
-    IN_WAIT.store(false, Ordering::SeqCst);
-    if received || HELD.load(Ordering::SeqCst) != 0 {
-        return;
+    // Still counted as waiting here, so the claim cannot change hands.
+    if !received && HELD.load(Ordering::SeqCst) == 0 {
+        if let Some(late) = give_up(me) {
+            if late != 0 {
+                let _ = os::thread_sigmask(libc::SIG_UNBLOCK, late);
+            }
+            return;
+        }
     }
-    let late = give_up(me);
-    if late != 0 {
-        let _ = os::thread_sigmask(libc::SIG_UNBLOCK, late);
-    }
+    leave_wait();
 }
 
 /// Change the disposition of `signo` with `change` (normal context, registry
@@ -369,18 +400,27 @@ pub fn settle_before_change<T>(signo: c_int, change: impl FnOnce() -> T) -> T {
     if held() & bit == 0 {
         return change();
     }
+    enter_wait();
     let old = os::thread_sigmask(libc::SIG_BLOCK, bit).unwrap_or(bit);
     drain_kernel(bit, DRAIN_LIMIT);
     let result = change();
-    drain_kernel(bit, DRAIN_LIMIT);
+    // Only what raced in between the drain above and the change: anything
+    // beyond this was sent after the change and meets the new disposition.
+    drain_kernel(bit, RACE_LIMIT);
     // SeqCst: see `hold_if_owner`.
     let owner = OWNER.load(Ordering::SeqCst) == os::thread_id();
     let was_held_here = owner && HELD.fetch_and(!bit, Ordering::SeqCst) & bit != 0;
     if was_held_here || old & bit == 0 {
         let _ = os::thread_sigmask(libc::SIG_UNBLOCK, bit);
     }
+    if owner {
+        leave_wait();
+    }
     result
 }
+
+/// How many deliveries [`settle_before_change`] takes after the change.
+const RACE_LIMIT: u32 = 1024;
 
 /// The `pthread_key_t` whose destructor gives the claim up when the holding
 /// thread exits ([`on_exit`]); `u32::MAX` until created.
@@ -420,9 +460,10 @@ extern "C" fn on_exit(_value: *mut c_void) {
     if OWNER.load(Ordering::SeqCst) != me {
         return;
     }
-    let held = give_up(me);
-    if held != 0 {
-        drain_kernel(held, DRAIN_LIMIT);
+    if let Some(held) = give_up(me) {
+        if held != 0 {
+            drain_kernel(held, DRAIN_LIMIT);
+        }
     }
 }
 

@@ -117,15 +117,34 @@ pub fn eventfd() -> io::Result<c_int> {
 pub fn eventfd_signal(fd: c_int) {
     let _errno = ErrnoGuard::save();
     let one: u64 = 1;
+    // The system call, not libc's write(): that is a cancellation point, and
+    // a thread cancelled inside the handler here would leave the eventfd
+    // marked written (wake::FD_ARMED) but never written.
     // SAFETY: writes 8 bytes from a live local; a bad fd only yields an error.
-    unsafe { libc::write(fd, (&one as *const u64).cast::<c_void>(), 8) };
+    unsafe {
+        libc::syscall(
+            libc::SYS_write,
+            fd,
+            (&one as *const u64).cast::<c_void>(),
+            8usize,
+        )
+    };
 }
 
 /// Reset an eventfd's counter to zero (not readable any more).
 pub fn eventfd_clear(fd: c_int) {
     let mut buf: u64 = 0;
+    // The system call, not libc's read(), which is a cancellation point (see
+    // `eventfd_signal`).
     // SAFETY: reads at most 8 bytes into a live local; EAGAIN (already clear) is fine.
-    unsafe { libc::read(fd, (&mut buf as *mut u64).cast::<c_void>(), 8) };
+    unsafe {
+        libc::syscall(
+            libc::SYS_read,
+            fd,
+            (&mut buf as *mut u64).cast::<c_void>(),
+            8usize,
+        )
+    };
 }
 
 /// Close a descriptor, ignoring errors.

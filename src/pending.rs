@@ -154,6 +154,9 @@ fn look(mask: u64) -> Option<sigx_info> {
 
 fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
     let may_sleep = deadline != Deadline::Now;
+    if !may_sleep {
+        hold::enter_wait();
+    }
     if may_sleep {
         hold::claim(mask_now());
         // Fast path: a record is already there, so there is no need to
@@ -183,7 +186,7 @@ fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info,
         } else {
             // Another thread holds a signal of ours back: its deliveries
             // will not wake us, so look again after a while.
-            let poll = (hold::held() & mask != 0).then(|| Instant::now() + hold::POLL_HELD);
+            let poll = hold::held_for(mask).then(|| Instant::now() + hold::POLL_HELD);
             match (&waiter, epoch, deadline) {
                 (Some(w), Some(e), Deadline::Never) => {
                     w.sleep(e, poll);

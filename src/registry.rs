@@ -236,7 +236,11 @@ pub fn install(sig: Signal, flags: Flags) -> Result<(), Error> {
     if flags.has(Flags::ONESHOT) {
         sa_flags |= libc::SA_RESETHAND;
     }
-    os::set_action(sig.get(), &os::handler_action(handler::handle, sa_flags))?;
+    // A re-install may change the flags to ones whose signals are never
+    // held: record what is held first (see hold::settle_before_change).
+    hold::settle_before_change(sig.get(), || {
+        os::set_action(sig.get(), &os::handler_action(handler::handle, sa_flags))
+    })?;
     CAUGHT.fetch_or(sig.bit(), Ordering::SeqCst);
     if CALLBACKS.load(Ordering::SeqCst) & sig.bit() == 0 {
         // Dropped by `sigx_reraise`, which cannot take the lock.
@@ -275,10 +279,18 @@ fn set_disposition(sig: Signal, to: Disposition) -> Result<(), Error> {
         }
         Disposition::Restore => entry.saved.ok_or(Error::NotInstalled)?,
     };
+    // Not caught any more from here on: a holder releasing the signal now
+    // records what it still holds instead of unblocking it into the new
+    // disposition (hold::release_if_owner). Put back if the change fails.
+    let was_caught = CAUGHT.fetch_and(!sig.bit(), Ordering::SeqCst) & sig.bit() != 0;
     // Deliveries held back in the kernel were sent while sigx caught the
     // signal: record them before the new disposition could see them.
-    hold::settle_before_change(sig.get(), || os::set_action(sig.get(), &action))?;
-    CAUGHT.fetch_and(!sig.bit(), Ordering::SeqCst);
+    if let Err(e) = hold::settle_before_change(sig.get(), || os::set_action(sig.get(), &action)) {
+        if was_caught {
+            CAUGHT.fetch_or(sig.bit(), Ordering::SeqCst);
+        }
+        return Err(e.into());
+    }
     CALLBACKS.fetch_and(!sig.bit(), Ordering::SeqCst);
     entry.callback = None;
     if let Disposition::Restore = to {
