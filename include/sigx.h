@@ -612,29 +612,31 @@ const char *sigx_strerror(int status);
  * *holding thread* if no other thread is (one per process). It stays so
  * while its waits return records, and stops when one of its waits comes
  * back without a record, when it exits, or when it has not waited for a
- * second (then nothing is held on it any more, and the next thread to wait
- * takes over). When sigx's handler runs on the
- * holding thread (the usual case in a single-threaded program) and fills a
- * real-time signal's queue, sigx blocks that signal on this thread, so the
- * kernel keeps further deliveries queued (up to RLIMIT_SIGPENDING) instead
- * of sigx dropping them. Waits then take them off the kernel's queue
- * themselves once the queue is empty, with the `seq`, sender and value a
- * handler would have recorded (`time_ns` is when they were taken), and the
- * signal is unblocked when the kernel has none left: a wait that returns
- * SIGX_ERR_TIMEOUT or sleeps leaves nothing held on its thread. Standard
- * signals, SIGX_ONESHOT and SIGX_CHAIN signals are never held.
+ * second (then nothing more is held on it, and the next thread to wait
+ * takes over). When sigx's handler runs on the holding thread (the usual
+ * case in a single-threaded program) and fills a real-time signal's queue,
+ * sigx blocks that signal on this thread, so the kernel keeps further
+ * deliveries queued (up to RLIMIT_SIGPENDING) instead of sigx dropping
+ * them. Waits then take them off the kernel's queue themselves once the
+ * queue is empty, with the `seq`, sender and value a handler would have
+ * recorded (`time_ns` is when they were taken), and the signal is unblocked
+ * when the kernel has none left: a wait that returns SIGX_ERR_TIMEOUT or
+ * sleeps leaves nothing held on its thread. Standard signals and
+ * SIGX_ONESHOT, SIGX_CHAIN and SIGX_INTERRUPT signals are never held.
  *
  * While held, the signal shows in the holding thread's mask
- * (`sigx_block(0, &m)`), and a process started from that thread with
- * `posix_spawn` or `vfork` + `exec` inherits it blocked (a `fork` child
- * does not). Held deliveries never meet another disposition:
- * `sigx_uninstall`, `sigx_ignore` and `sigx_default` record them (or count
- * them as dropped when the queue is full) before and after the change, and
- * the holding thread does the same for deliveries sent to it alone before
- * it unblocks the signal. If the holding thread stops waiting while it
- * holds a signal, other threads' waits still receive the deliveries sent
- * to the process (they look at the kernel's queue at least every 10 ms
- * meanwhile, and `sigx_fd` stays readable). Records of deliveries that
+ * (`sigx_block(0, &m)`), and a program the thread starts with `exec`,
+ * `posix_spawn` or `vfork` inherits it blocked (a `fork` child does not).
+ * Held deliveries never meet another disposition: `sigx_uninstall`,
+ * `sigx_ignore`, `sigx_default` and a re-install record them (or count them
+ * as dropped when the queue is full) before the change; if the holding
+ * thread is another one, it records what is still queued for it before it
+ * unblocks the signal at its next wait, which may include deliveries sent
+ * to it after the change. If the holding thread stops waiting while it
+ * holds a signal, other threads' waits still receive the deliveries sent to
+ * the process: sleeping waits look at the kernel's queue at least every
+ * 10 ms meanwhile, and a `sigx_fd` drain takes them when it runs, but the
+ * descriptor does not become readable for them. Records of deliveries that
  * overlapped on different threads may come out in either order.
  *
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the

@@ -45,11 +45,18 @@
 //!
 //! Known limits: the blocked signal is visible in the owner's mask while it
 //! is held (a mask saved then and restored later blocks it again; waits make
-//! up for that, see [`pull_blocked`]), a process spawned from the owner with
-//! `posix_spawn` or `vfork` inherits it blocked, and an application handler
-//! that sigx's handler interrupted restores its own mask when it returns,
-//! which unblocks a signal held meanwhile (further deliveries are then
-//! counted as dropped until the ring has room).
+//! up for that, see [`pull_blocked`]), a program the owner starts with
+//! `exec`, `posix_spawn` or `vfork` inherits it blocked, and an application
+//! handler that sigx's handler interrupted restores its own mask when it
+//! returns, which unblocks a signal held meanwhile (further deliveries are
+//! then counted as dropped until the ring has room). A disposition changed
+//! by another thread than the owner leaves the signal blocked on the owner
+//! until its next wait, which records what is queued for it then, including
+//! deliveries sent to it after the change; if the owner never waits again,
+//! the signal stays blocked there. When a stale claim is taken over, a
+//! handler on the old owner that set its HELD bit just before may, in a
+//! window of two atomic operations, clear the same bit set by the new owner
+//! (the new owner's waits then still take the signal, see [`pull_blocked`]).
 //!
 //! The handler's part ([`hold_if_owner`]) is in the signal zone: atomic
 //! operations and a bit set in the kernel-provided context only.
