@@ -62,12 +62,13 @@
 //! operations and a bit set in the kernel-provided context only.
 
 use crate::handler::{self, CAUGHT, CHAIN, INTERRUPT, ONESHOT};
+use crate::os;
+use std::os::raw::{c_int, c_void};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 /// Flags whose signals are never held (see the module docs).
 const NEVER_HELD: u32 = ONESHOT | CHAIN | INTERRUPT;
-use crate::os;
-use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// `os::thread_id()` of the holding thread; 0 when free. While the owner
 /// gives the claim up it stores `id | 1` (thread ids are aligned pointers),
@@ -431,8 +432,8 @@ const RACE_LIMIT: u32 = 1024;
 
 /// The `pthread_key_t` whose destructor gives the claim up when the holding
 /// thread exits ([`on_exit`]); `u32::MAX` until created.
-static EXIT_KEY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(u32::MAX);
-static EXIT_KEY_ONCE: std::sync::Once = std::sync::Once::new();
+static EXIT_KEY: AtomicU32 = AtomicU32::new(u32::MAX);
+static EXIT_KEY_ONCE: Once = Once::new();
 
 /// Arrange for [`on_exit`] to run when this thread exits. A `pthread_key_t`
 /// destructor rather than a Rust thread-local: glibc runs key destructors
