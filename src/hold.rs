@@ -62,7 +62,7 @@
 //! operations and a bit set in the kernel-provided context only.
 
 use crate::handler::{self, CAUGHT, CHAIN, INTERRUPT, ONESHOT};
-use crate::os;
+use crate::{os, wake};
 use std::os::raw::{c_int, c_void};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -70,20 +70,40 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 /// Flags whose signals are never held (see the module docs).
 const NEVER_HELD: u32 = ONESHOT | CHAIN | INTERRUPT;
 
-/// `os::thread_id()` of the holding thread; 0 when free. While the owner
-/// gives the claim up it stores `id | 1` (thread ids are aligned pointers),
-/// which no handler matches and no claim replaces.
+/// The holding thread and its state, in one word so that taking the claim
+/// over and the owner entering a wait cannot interleave: `os::thread_id()`
+/// of the holder (an aligned pointer, so its two low bits are free), or 0
+/// when free, plus [`IN_WAIT`] or [`GIVING_UP`].
 static OWNER: AtomicUsize = AtomicUsize::new(0);
+/// In [`OWNER`]: the owner gives the claim up; no handler matches the word
+/// and no claim replaces it.
+const GIVING_UP: usize = 1;
+/// In [`OWNER`]: the owner is inside a wait or a disposition change; the
+/// claim cannot be taken from it.
+const IN_WAIT: usize = 2;
 /// Signals (mask bits) the owner's waits are interested in.
 static WANT: AtomicU64 = AtomicU64::new(0);
 /// Signals (mask bits) a handler blocked on the owner thread.
 static HELD: AtomicU64 = AtomicU64::new(0);
 /// Signals (mask bits) a handler has ever held back (see [`pull_blocked`]).
 static HELD_ONCE: AtomicU64 = AtomicU64::new(0);
-/// Whether the owner is inside a wait now.
-static IN_WAIT: AtomicBool = AtomicBool::new(false);
 /// CLOCK_MONOTONIC (ns) when the owner's last wait ended.
 static LAST_EXIT: AtomicU64 = AtomicU64::new(0);
+/// Whether the owner is a *poller*: its latest wait was a poll (timeout 0)
+/// made while `sigx_fd` exists, as in an event loop.
+static POLLER: AtomicBool = AtomicBool::new(false);
+
+/// Whether the word read from [`OWNER`] names thread `me` as the holder
+/// (and it is not giving the claim up).
+fn owned_by(word: usize, me: usize) -> bool {
+    word & !IN_WAIT == me
+}
+
+/// Whether the calling thread holds the claim. Async-signal-safe.
+fn is_owner() -> bool {
+    // SeqCst: see `hold_if_owner`.
+    owned_by(OWNER.load(Ordering::SeqCst), os::thread_id())
+}
 
 /// An owner that is not inside a wait and has not been for this long is
 /// *stale*: handlers no longer hold signals back on its thread (it may never
@@ -94,10 +114,19 @@ pub const STALE_NS: u64 = 1_000_000_000;
 /// Whether the owner is in a wait or left one at most [`STALE_NS`] before
 /// `now`. Async-signal-safe.
 fn fresh(now: u64) -> bool {
-    // SeqCst: `after_wait` stores LAST_EXIT before it clears IN_WAIT, so
-    // whoever reads IN_WAIT false then reads the new LAST_EXIT.
-    IN_WAIT.load(Ordering::SeqCst)
+    // SeqCst: `leave_wait` stores LAST_EXIT before it clears IN_WAIT, so
+    // whoever reads IN_WAIT clear then reads the new LAST_EXIT.
+    OWNER.load(Ordering::SeqCst) & IN_WAIT != 0
         || now.saturating_sub(LAST_EXIT.load(Ordering::SeqCst)) <= STALE_NS
+}
+
+/// Whether a handler on the owner's thread may hold a signal back: the owner
+/// is [`fresh`], or it is a poller. An event loop sleeps in `poll()` for as
+/// long as nothing happens, but the push that filled the ring has made the
+/// descriptor readable, so the loop comes back to drain. Async-signal-safe.
+fn may_hold() -> bool {
+    // SeqCst: as OWNER (the caller checked this thread is the owner).
+    POLLER.load(Ordering::SeqCst) || fresh(os::monotonic_ns())
 }
 
 /// Signal zone: the push that just happened left the ring of `signo` full.
@@ -113,18 +142,14 @@ pub fn hold_if_owner(signo: c_int, flags: u32, ctx: *mut c_void) {
     let bit = 1u64 << (signo - 1);
     // SeqCst: ordered against the owner's "store id|1, then swap HELD" so
     // that every bit set under the claim is seen by that swap.
-    let me = os::thread_id();
-    if OWNER.load(Ordering::SeqCst) != me
-        || WANT.load(Ordering::SeqCst) & bit == 0
-        || !fresh(os::monotonic_ns())
-    {
+    if !is_owner() || WANT.load(Ordering::SeqCst) & bit == 0 || !may_hold() {
         return;
     }
     HELD.fetch_or(bit, Ordering::SeqCst);
     // A waiter may have taken a stale claim over meanwhile (`claim`): it
     // hands the claim back if it sees this bit, but if the claim is gone
     // already, this thread must not hold.
-    if OWNER.load(Ordering::SeqCst) != me {
+    if !is_owner() {
         HELD.fetch_and(!bit, Ordering::SeqCst);
         return;
     }
@@ -196,10 +221,8 @@ pub fn pull(mask: u64) -> bool {
     if want == 0 {
         return false;
     }
-    // SeqCst: see `hold_if_owner`. The owner has the signals it holds
-    // blocked already.
-    let owner = OWNER.load(Ordering::SeqCst) == os::thread_id();
-    take_one(want, owner)
+    // The owner has the signals it holds blocked already.
+    take_one(want, is_owner())
 }
 
 /// Take one pending delivery of `want` with `sigtimedwait` and record it,
@@ -274,8 +297,7 @@ pub fn held_pending() -> bool {
 /// queued deliveries recorded first: they were held back while sigx caught
 /// them and must not meet the new disposition.
 pub fn release_if_owner() -> bool {
-    // SeqCst: see `hold_if_owner`.
-    if OWNER.load(Ordering::SeqCst) != os::thread_id() {
+    if !is_owner() {
         return false;
     }
     let held = HELD.swap(0, Ordering::SeqCst);
@@ -291,84 +313,134 @@ pub fn release_if_owner() -> bool {
     held != 0
 }
 
-/// Become (or stay) the holding thread for the signals in `mask`: if no
-/// thread is, or if the owner is stale and holds nothing. Called at the start
-/// of every wait that may sleep, so that a thread receiving a flood is the
-/// holder before its ring fills.
-pub fn claim(mask: u64) {
+/// Become (or stay) the holding thread for the signals in `mask`, and count
+/// as inside a wait if it is. Called at the start of every wait, so that a
+/// thread receiving a flood is the holder before its ring fills. `poll` says
+/// the wait has timeout 0: a poll takes the claim only while `sigx_fd`
+/// exists (an event loop draining the descriptor); other polls only keep a
+/// claim their thread has.
+pub fn claim(mask: u64, poll: bool) {
     let me = os::thread_id();
-    // SeqCst: see `hold_if_owner`.
-    let owner = OWNER.load(Ordering::SeqCst);
-    if owner != me {
-        let free = owner == 0
-            && OWNER
-                .compare_exchange(0, me, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok();
-        if !free && !take_over(owner, me) {
+    let poller = poll && wake::has_fd();
+    if !enter(me) {
+        if (poll && !poller) || !acquire(me, poller) {
             return;
         }
         WANT.store(0, Ordering::SeqCst);
         watch_exit();
     }
-    IN_WAIT.store(true, Ordering::SeqCst);
+    // SeqCst: see `may_hold`; stored only when it changes.
+    if POLLER.load(Ordering::SeqCst) != poller {
+        POLLER.store(poller, Ordering::SeqCst);
+    }
     if WANT.load(Ordering::SeqCst) & mask != mask {
         WANT.fetch_or(mask, Ordering::SeqCst);
     }
 }
 
-/// Take the claim from a stale `owner` that holds nothing. A handler on the
-/// old owner's thread may be holding a signal at this very moment (it
-/// checked the claim just before we took it): it re-checks the claim after
-/// setting its bit in HELD and backs off if the claim is gone, and we hand
-/// the claim back if we see its bit. Either way HELD only names signals
-/// blocked on the owner's thread.
-fn take_over(owner: usize, me: usize) -> bool {
-    if owner & 1 != 0 || HELD.load(Ordering::SeqCst) != 0 || fresh(os::monotonic_ns()) {
+/// `sigx_fd()` was called on this thread: if no thread holds the claim,
+/// this one becomes the holder, as a poller waiting for every signal. The
+/// thread that asks for the descriptor is usually the event loop's, and a
+/// flood that lands on it before its first drain must already be held
+/// back. If it is not the loop's thread, the loop's first drain takes the
+/// claim over (this thread, never inside a wait, is stale).
+pub fn claim_for_loop() {
+    let me = os::thread_id();
+    // Taken as if inside a wait, so that no other thread takes it over
+    // before WANT and POLLER are this thread's. SeqCst: see `hold_if_owner`.
+    if OWNER
+        .compare_exchange(0, me | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
+    {
+        WANT.store(u64::MAX, Ordering::SeqCst);
+        POLLER.store(true, Ordering::SeqCst);
+        watch_exit();
+        // Not `leave_wait`: LAST_EXIT stays as it was, so a drain on another
+        // thread may take the claim over at once.
+        let _ = OWNER.compare_exchange(me | IN_WAIT, me, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+/// If thread `me` holds the claim, mark it inside a wait (from then on the
+/// claim cannot be taken from it) and return true.
+fn enter(me: usize) -> bool {
+    // SeqCst: see `hold_if_owner`.
+    let mut word = OWNER.load(Ordering::SeqCst);
+    while owned_by(word, me) {
+        if word & IN_WAIT != 0 {
+            return true;
+        }
+        // A CAS: a waiter may take a stale claim over meanwhile.
+        match OWNER.compare_exchange(word, word | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst) {
+            Ok(_) => return true,
+            Err(now) => word = now,
+        }
+    }
+    false
+}
+
+/// Take the claim for thread `me`, inside a wait: when it is free, or from
+/// an owner that is not inside a wait, holds nothing, and is stale or (for
+/// a wait that may sleep, `poller` false) a poller, which an event loop
+/// sleeping in `poll()` always is. A handler on the old owner's thread may
+/// be holding a signal at this very moment (it checked the claim just
+/// before we took it): it re-checks the claim after setting its bit in HELD
+/// and backs off if the claim is gone, and we hand the claim back if we see
+/// its bit. Either way HELD only names signals blocked on the owner's thread.
+fn acquire(me: usize, poller: bool) -> bool {
+    // SeqCst: see `hold_if_owner`.
+    let word = OWNER.load(Ordering::SeqCst);
+    if word == 0 {
+        return OWNER
+            .compare_exchange(0, me | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok();
+    }
+    let yields = !poller && POLLER.load(Ordering::SeqCst);
+    if word & (IN_WAIT | GIVING_UP) != 0
+        || HELD.load(Ordering::SeqCst) != 0
+        || (!yields && fresh(os::monotonic_ns()))
+    {
         return false;
     }
     if OWNER
-        .compare_exchange(owner, me, Ordering::SeqCst, Ordering::SeqCst)
+        .compare_exchange(word, me | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst)
         .is_err()
     {
         return false;
     }
     if HELD.load(Ordering::SeqCst) != 0 {
-        let _ = OWNER.compare_exchange(me, owner, Ordering::SeqCst, Ordering::SeqCst);
+        let _ = OWNER.compare_exchange(me | IN_WAIT, word, Ordering::SeqCst, Ordering::SeqCst);
         return false;
     }
     true
 }
 
-/// Give the claim up (the caller is the owner): stop handlers on this thread
-/// from adding bits, then clear. Returns what was still held.
+/// Give the claim up (the caller, `me`, is the owner, inside a wait or
+/// exiting): stop handlers on this thread from adding bits, then clear.
+/// Returns what was still held, or None if the claim was not ours.
 fn give_up(me: usize) -> Option<u64> {
-    // A CAS, not a check then a store: a waiter may have taken a stale
-    // claim over since the caller looked.
+    // SeqCst: see `hold_if_owner`.
+    let word = OWNER.load(Ordering::SeqCst);
+    if !owned_by(word, me) {
+        return None;
+    }
+    // A CAS, not a store: outside a wait (thread exit) a waiter may take a
+    // stale claim over meanwhile.
     OWNER
-        .compare_exchange(me, me | 1, Ordering::SeqCst, Ordering::SeqCst)
+        .compare_exchange(word, me | GIVING_UP, Ordering::SeqCst, Ordering::SeqCst)
         .ok()?;
     let late = HELD.swap(0, Ordering::SeqCst);
     WANT.store(0, Ordering::SeqCst);
-    IN_WAIT.store(false, Ordering::SeqCst);
+    POLLER.store(false, Ordering::SeqCst);
     OWNER.store(0, Ordering::SeqCst);
     Some(late)
 }
 
-/// A wait (of any timeout) or a disposition change begins on this thread:
-/// if it is the owner, it counts as waiting, so that no other thread takes
-/// the claim over while it works on HELD.
-pub fn enter_wait() {
-    // SeqCst: see `fresh` and `take_over`.
-    if OWNER.load(Ordering::SeqCst) == os::thread_id() {
-        IN_WAIT.store(true, Ordering::SeqCst);
-    }
-}
-
-/// The owner leaves a wait: note when, for [`fresh`].
-fn leave_wait() {
+/// The owner `me` leaves a wait: note when, for [`fresh`].
+fn leave_wait(me: usize) {
     // SeqCst, in this order: see `fresh`.
     LAST_EXIT.store(os::monotonic_ns(), Ordering::SeqCst);
-    IN_WAIT.store(false, Ordering::SeqCst);
+    let _ = OWNER.compare_exchange(me | IN_WAIT, me, Ordering::SeqCst, Ordering::SeqCst);
 }
 
 /// After every wait: a thread that holds the claim keeps it while it keeps
@@ -376,15 +448,17 @@ fn leave_wait() {
 /// (a handler running then, on the same thread, would otherwise fill the
 /// ring and drop). It gives the claim up when a wait of its own came back
 /// empty-handed (`received` false: a timeout, or nothing installed) and it
-/// holds nothing back; the next thread to wait may then take it.
+/// holds nothing back, so the next thread to wait may take it. A poller
+/// keeps the claim either way: an event loop's drain always ends
+/// empty-handed, and the loop must still be the holder when the next flood
+/// lands on it; a thread's wait that may sleep takes the claim from it.
 pub fn after_wait(received: bool) {
     let me = os::thread_id();
-    // SeqCst: see `hold_if_owner`.
-    if OWNER.load(Ordering::SeqCst) != me {
+    if !is_owner() {
         return;
     }
-    // Still counted as waiting here, so the claim cannot change hands.
-    if !received && HELD.load(Ordering::SeqCst) == 0 {
+    // Still inside the wait here, so the claim cannot change hands.
+    if !received && !POLLER.load(Ordering::SeqCst) && HELD.load(Ordering::SeqCst) == 0 {
         if let Some(late) = give_up(me) {
             if late != 0 {
                 let _ = os::thread_sigmask(libc::SIG_UNBLOCK, late);
@@ -392,7 +466,7 @@ pub fn after_wait(received: bool) {
             return;
         }
     }
-    leave_wait();
+    leave_wait(me);
 }
 
 /// Change the disposition of `signo` with `change` (normal context, registry
@@ -408,21 +482,22 @@ pub fn settle_before_change<T>(signo: c_int, change: impl FnOnce() -> T) -> T {
     if held() & bit == 0 {
         return change();
     }
-    enter_wait();
+    let me = os::thread_id();
+    // The owner counts as inside a wait, so that the claim cannot be taken
+    // from it while it works on HELD.
+    let owner = enter(me);
     let old = os::thread_sigmask(libc::SIG_BLOCK, bit).unwrap_or(bit);
     drain_kernel(bit, DRAIN_LIMIT);
     let result = change();
     // Only what raced in between the drain above and the change: anything
     // beyond this was sent after the change and meets the new disposition.
     drain_kernel(bit, RACE_LIMIT);
-    // SeqCst: see `hold_if_owner`.
-    let owner = OWNER.load(Ordering::SeqCst) == os::thread_id();
     let was_held_here = owner && HELD.fetch_and(!bit, Ordering::SeqCst) & bit != 0;
     if was_held_here || old & bit == 0 {
         let _ = os::thread_sigmask(libc::SIG_UNBLOCK, bit);
     }
     if owner {
-        leave_wait();
+        leave_wait(me);
     }
     result
 }
@@ -463,12 +538,7 @@ fn watch_exit() {
 /// claim up so that a later thread, which may get the same thread id, does
 /// not inherit it.
 extern "C" fn on_exit(_value: *mut c_void) {
-    let me = os::thread_id();
-    // SeqCst: see `hold_if_owner`.
-    if OWNER.load(Ordering::SeqCst) != me {
-        return;
-    }
-    if let Some(held) = give_up(me) {
+    if let Some(held) = give_up(os::thread_id()) {
         if held != 0 {
             drain_kernel(held, DRAIN_LIMIT);
         }
@@ -481,11 +551,11 @@ extern "C" fn on_exit(_value: *mut c_void) {
 /// kernel queue starts empty, and a held signal left blocked would outlive
 /// an `exec`.
 pub fn reset_after_fork() -> u64 {
-    let mine = OWNER.load(Ordering::SeqCst) & !1 == os::thread_id();
+    let mine = OWNER.load(Ordering::SeqCst) & !(IN_WAIT | GIVING_UP) == os::thread_id();
     let held = HELD.swap(0, Ordering::SeqCst);
     OWNER.store(0, Ordering::SeqCst);
     WANT.store(0, Ordering::SeqCst);
-    IN_WAIT.store(false, Ordering::SeqCst);
     LAST_EXIT.store(0, Ordering::SeqCst);
+    POLLER.store(false, Ordering::SeqCst);
     if mine { held } else { 0 }
 }

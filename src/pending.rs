@@ -154,11 +154,8 @@ fn look(mask: u64) -> Option<sigx_info> {
 
 fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
     let may_sleep = deadline != Deadline::Now;
-    if !may_sleep {
-        hold::enter_wait();
-    }
+    hold::claim(mask_now(), !may_sleep);
     if may_sleep {
-        hold::claim(mask_now());
         // Fast path: a record is already there, so there is no need to
         // register as a waiter (two SeqCst read-modify-writes). A poll
         // (timeout 0) registers nothing anyway and goes straight to the loop.

@@ -425,5 +425,6 @@ pub fn event_fd() -> Result<i32, Error> {
     let fd = wake::event_fd()?;
     // Records queued before the descriptor existed must make it readable.
     wake::settle_fd(|| pending::queued(u64::MAX) > 0);
+    hold::claim_for_loop();
     Ok(fd)
 }

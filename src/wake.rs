@@ -114,6 +114,13 @@ impl Drop for Waiter {
     }
 }
 
+/// Whether `sigx_fd()` has created the eventfd. Async-signal-safe.
+pub fn has_fd() -> bool {
+    // Relaxed: a hint for flow control (see `hold::may_hold`), not a use of
+    // the descriptor.
+    EVENT_FD.load(Ordering::Relaxed) >= 0
+}
+
 /// The eventfd, created on first use. The caller serialises calls (it holds
 /// the registry lock).
 pub fn event_fd() -> std::io::Result<i32> {
