@@ -28,6 +28,20 @@
 //! An owner that has not been inside a wait for [`STALE_NS`] is stale:
 //! handlers stop holding signals on its thread (nobody would release them),
 //! and another thread's wait takes the claim over if nothing is held.
+//!
+//! Event loops are the exception. A loop sleeps in `poll()` on `sigx_fd`,
+//! not in sigx, and drains with waits of timeout 0 that always end
+//! empty-handed; a flood on its thread runs the handler back to back, so the
+//! loop could never claim in time. So while the eventfd exists, a drain
+//! claims too and its thread is a *poller* ([`POLLER`]): it keeps the claim
+//! after empty drains, and handlers hold on its thread however long it has
+//! slept (the push that filled the ring made the descriptor readable, so the
+//! loop comes back). `sigx_fd()` makes its caller a poller if nobody holds
+//! the claim ([`claim_for_loop`]), so that a flood before the first drain is
+//! held as well. Any wait that may sleep takes the claim from a poller that
+//! is not inside a wait and holds nothing (a thread that waits in sigx is
+//! the surer holder); another poller takes it only once it is stale. Plain
+//! polls, without the eventfd, never claim.
 //! Should the owner stop waiting while it holds a signal back, other waiters
 //! still take that signal's process-directed deliveries off the kernel's
 //! queue, and never sleep longer than [`POLL_HELD`] at a time while it stays
@@ -53,7 +67,9 @@
 //! by another thread than the owner leaves the signal blocked on the owner
 //! until its next wait, which records what is queued for it then, including
 //! deliveries sent to it after the change; if the owner never waits again,
-//! the signal stays blocked there. When a stale claim is taken over, a
+//! the signal stays blocked there (a poller that stops draining, or a
+//! thread that called `sigx_fd()` and never waits, keeps deliveries sent to
+//! that very thread blocked that way). When a stale claim is taken over, a
 //! handler on the old owner that set its HELD bit just before may, in a
 //! window of two atomic operations, clear the same bit set by the new owner
 //! (the new owner's waits then still take the signal, see [`pull_blocked`]).
@@ -355,8 +371,9 @@ pub fn claim_for_loop() {
         WANT.store(u64::MAX, Ordering::SeqCst);
         POLLER.store(true, Ordering::SeqCst);
         watch_exit();
-        // Not `leave_wait`: LAST_EXIT stays as it was, so a drain on another
-        // thread may take the claim over at once.
+        // This thread has not waited: a drain on another thread may take
+        // the claim over at once.
+        LAST_EXIT.store(0, Ordering::SeqCst);
         let _ = OWNER.compare_exchange(me | IN_WAIT, me, Ordering::SeqCst, Ordering::SeqCst);
     }
 }

@@ -15,12 +15,22 @@ use std::os::raw::c_int;
 /// early (no EINTR). `*out` is written only on SIGX_OK; its `dropped` field
 /// counts deliveries of that signal lost to a full queue before it.
 ///
-/// Flow control: a thread that waits with a timeout other than 0 becomes the
-/// *holding thread* if no other thread is (one per process). It stays so
-/// while its waits return records, and stops when one of its waits comes
-/// back without a record, when it exits, or when it has not waited for a
-/// second (then nothing more is held on it, and the next thread to wait
-/// takes over). When sigx's handler runs on the holding thread (the usual
+/// Flow control: one thread per process is the *holding thread*. A wait
+/// with a timeout other than 0 makes its thread the holding thread if no
+/// thread is, if the holding thread is an event loop's (below) that is not
+/// in a wait, or if it has not waited for a second. It stays so while its
+/// waits return records, and stops when one of its waits comes back without
+/// a record or when it exits; after a second without a wait nothing more is
+/// held on it, and another thread's wait takes over. Event loops: once
+/// `sigx_fd` exists, a wait with timeout 0 (a drain) also makes its thread
+/// the holding thread, if no thread is or the holding thread has not waited
+/// for a second, and that thread stays so when its drains come back empty,
+/// for as long as no other thread takes over: it sleeps in `poll` between
+/// drains, and a full queue makes the descriptor readable, so it comes
+/// back. `sigx_fd()` makes its calling thread such a holder if no thread is
+/// one, so that a flood before the loop's first drain is held too. Without
+/// `sigx_fd`, a wait with timeout 0 never makes its thread the holding
+/// thread. When sigx's handler runs on the holding thread (the usual
 /// case in a single-threaded program) and fills a real-time signal's queue,
 /// sigx blocks that signal on this thread, so the kernel keeps further
 /// deliveries queued (up to RLIMIT_SIGPENDING) instead of sigx dropping
@@ -70,7 +80,13 @@ pub extern "C" fn sigx_wait(mask: u64, out: *mut sigx_info, timeout_ms: i64) -> 
 /// queued, for `poll`, `epoll`, `select` and event loops (asyncio, libuv).
 ///
 /// After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
-/// SIGX_ERR_TIMEOUT. While a record is queued the descriptor stays readable;
+/// SIGX_ERR_TIMEOUT, on the thread that polls: flow control (see
+/// `sigx_wait`) then holds a flood of real-time signals on that thread back
+/// in the kernel instead of dropping what does not fit the queue; the
+/// calling thread becomes the holding thread if no thread is (if the loop
+/// runs on another thread, its first drain takes the role over from a
+/// calling thread that has not waited for a second).
+/// While a record is queued the descriptor stays readable;
 /// after a drain that found nothing it stops being readable unless a new
 /// record arrived. The descriptor is an eventfd created on first call
 /// (close-on-exec); every call returns the same one. Do not read or close it.
