@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,15 +35,16 @@ static uint64_t thread_mask(void)
     return mask;
 }
 
-/* Queue TOTAL values of `signo` for this process, sent by a child that has
- * exited when this returns. The caller has `signo` blocked on every thread. */
-static void queue_flood(int signo)
+/* Queue `total` values of `signo` for this process, sent by a child that
+ * has exited when this returns. The caller has `signo` blocked on every
+ * thread. */
+static void queue_flood(int signo, int total)
 {
     pid_t parent = getpid();
     pid_t child = fork();
     ASSERT_SYS(child);
     if (child == 0) {
-        for (int i = 0; i < TOTAL; i++)
+        for (int i = 0; i < total; i++)
             if (queue_retry(parent, signo, (uint64_t)i) != 0)
                 _exit(2);
         _exit(0);
@@ -81,8 +83,9 @@ static void run_loop(int fd, int sig)
     ASSERT_U64_EQ(st.queued, 0);
 }
 
-/* sigx_fd() and the loop on this thread; the flood starts before any drain. */
-static void test_delivery_fd_flood_before_first_drain(void)
+/* Runs first, while the process has one thread. sigx_fd() and the loop on
+ * it; the flood starts before any drain. */
+static void test_delivery_fd_flood_single_thread(void)
 {
     int sig = sigx_rtmin() + 2;
     uint64_t before = thread_mask();
@@ -91,67 +94,123 @@ static void test_delivery_fd_flood_before_first_drain(void)
     int fd = sigx_fd();
     ASSERT_GE(fd, 0);
     ASSERT_OK(sigx_block(SIGX_BIT(sig), NULL));
-    queue_flood(sig);
+    queue_flood(sig, TOTAL);
     ASSERT_OK(sigx_unblock(SIGX_BIT(sig), NULL)); /* all 5000 run here */
     run_loop(fd, sig);
     ASSERT_U64_EQ(thread_mask(), before);
     ASSERT_OK(sigx_uninstall(sig));
-    TEST_PASS("a flood before the loop's first drain is held back, none dropped");
+    TEST_PASS("single-threaded loop: a flood before its first drain is held back, none dropped");
 }
 
-struct loop {
-    int fd, sig, ready[2], go[2];
+static void *nothing(void *arg)
+{
+    return arg;
+}
+
+struct sleeper {
+    int sig;
+    uint64_t got, dropped;
 };
 
-static void *loop_main(void *arg)
+static void *sleeper_main(void *arg)
 {
-    struct loop *l = arg;
-    /* The loop's first drain (nothing there yet). */
+    struct sleeper *s = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, s->sig);
+    ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &set, NULL), 0);
+    /* A record of its own makes it the holder, and it stays so while its
+     * waits return records. */
     sigx_info info;
-    ASSERT_EQ(sigx_wait(SIGX_BIT(l->sig), &info, 0), SIGX_ERR_TIMEOUT);
-    ASSERT_EQ(write(l->ready[1], "r", 1), 1);
-    char c;
-    ASSERT_EQ(read(l->go[0], &c, 1), 1);
-    /* Blocked on the other thread: all 5000 run here. */
-    ASSERT_OK(sigx_unblock(SIGX_BIT(l->sig), NULL));
-    run_loop(l->fd, l->sig);
-    ASSERT_EQ(thread_mask() & SIGX_BIT(l->sig), 0);
+    ASSERT_EQ(queue_retry(getpid(), s->sig, UINT64_MAX), 0);
+    ASSERT_OK(sigx_wait(SIGX_BIT(s->sig), &info, 20000));
+    ASSERT_U64_EQ(info.value, UINT64_MAX);
+    /* Blocked on the main thread: the whole flood runs here. */
+    pid_t parent = getpid();
+    pid_t child = fork();
+    ASSERT_SYS(child);
+    if (child == 0) {
+        for (int i = 0; i < TOTAL; i++)
+            if (queue_retry(parent, s->sig, (uint64_t)i) != 0)
+                _exit(2);
+        _exit(0);
+    }
+    while (s->got + s->dropped < TOTAL) {
+        ASSERT_OK(sigx_wait(SIGX_BIT(s->sig), &info, 20000));
+        s->got++;
+        s->dropped += info.dropped;
+    }
+    int status;
+    ASSERT_SYS(waitpid(child, &status, 0));
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* A wait that finds nothing leaves nothing held. */
+    ASSERT_EQ(sigx_wait(SIGX_BIT(s->sig), &info, 0), SIGX_ERR_TIMEOUT);
+    ASSERT_EQ(thread_mask() & SIGX_BIT(s->sig), 0);
     return NULL;
 }
 
-/* sigx_fd() asked for on this thread, which never waits; the loop runs on
- * another thread, where the flood lands (it stays blocked here). */
-static void test_delivery_fd_flood_loop_elsewhere(void)
+/* With other threads, the loop (still this thread, the holder since the
+ * case above) gives the role up at an empty drain, and a thread waiting in
+ * sigx_wait takes it: its flood arrives whole. */
+static void test_delivery_fd_flood_multi_thread_sleeper_holds(void)
 {
-    struct loop l = {.sig = sigx_rtmin() + 3};
-    ASSERT_OK(sigx_set_capacity(l.sig, CAP));
-    ASSERT_OK(sigx_install(l.sig, 0));
-    l.fd = sigx_fd();
-    ASSERT_GE(l.fd, 0);
-    ASSERT_SYS(pipe(l.ready));
-    ASSERT_SYS(pipe(l.go));
-    uint64_t before = thread_mask();
-    ASSERT_OK(sigx_block(SIGX_BIT(l.sig), NULL)); /* the loop inherits it */
+    struct sleeper s = {.sig = sigx_rtmin() + 3};
+    ASSERT_OK(sigx_set_capacity(s.sig, CAP));
+    ASSERT_OK(sigx_install(s.sig, 0));
+    int fd = sigx_fd();
+    ASSERT_GE(fd, 0);
+    sigx_info info;
+    ASSERT_EQ(sigx_wait(SIGX_BIT(s.sig), &info, 0), SIGX_ERR_TIMEOUT);
     pthread_t t;
-    ASSERT_EQ(pthread_create(&t, NULL, loop_main, &l), 0);
-    char c;
-    ASSERT_EQ(read(l.ready[0], &c, 1), 1);
-    queue_flood(l.sig);
-    ASSERT_EQ(write(l.go[1], "g", 1), 1);
+    ASSERT_EQ(pthread_create(&t, NULL, nothing, NULL), 0);
     ASSERT_EQ(pthread_join(t, NULL), 0);
-    ASSERT_OK(sigx_unblock(SIGX_BIT(l.sig), NULL));
+    /* The loop's drain, now in a process that has had two threads. */
+    ASSERT_EQ(sigx_wait(SIGX_BIT(s.sig), &info, 0), SIGX_ERR_TIMEOUT);
+    uint64_t before = thread_mask();
+    ASSERT_OK(sigx_block(SIGX_BIT(s.sig), NULL)); /* the sleeper unblocks it */
+    ASSERT_EQ(pthread_create(&t, NULL, sleeper_main, &s), 0);
+    ASSERT_EQ(pthread_join(t, NULL), 0);
+    ASSERT_U64_EQ(s.got, TOTAL);
+    ASSERT_U64_EQ(s.dropped, 0);
+    ASSERT_OK(sigx_unblock(SIGX_BIT(s.sig), NULL));
     ASSERT_U64_EQ(thread_mask(), before);
-    ASSERT_OK(sigx_uninstall(l.sig));
-    TEST_PASS("the loop's first drain takes the holder role from sigx_fd's caller");
+    ASSERT_OK(sigx_uninstall(s.sig));
+    TEST_PASS("multi-threaded: the loop's empty drain hands the role to a waiting thread");
+}
+
+/* With other threads, a thread that asks for sigx_fd() but does not drain
+ * holds nothing back on itself: the deliveries past the capacity are
+ * dropped and counted, and its mask is untouched. */
+static void test_delivery_fd_flood_multi_thread_caller_holds_nothing(void)
+{
+    int sig = sigx_rtmin() + 4;
+    const int burst = 20;
+    uint64_t before = thread_mask();
+    ASSERT_OK(sigx_set_capacity(sig, CAP));
+    ASSERT_OK(sigx_install(sig, 0));
+    ASSERT_GE(sigx_fd(), 0);
+    ASSERT_OK(sigx_block(SIGX_BIT(sig), NULL));
+    queue_flood(sig, burst);
+    ASSERT_OK(sigx_unblock(SIGX_BIT(sig), NULL)); /* all 20 run here */
+    ASSERT_U64_EQ(thread_mask(), before);
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(sig, &st));
+    ASSERT_U64_EQ(st.delivered, (uint64_t)burst);
+    ASSERT_U64_EQ(st.dropped, (uint64_t)(burst - CAP));
+    ASSERT_U64_EQ(st.queued, CAP);
+    sigx_info info;
+    for (int i = 0; i < CAP; i++)
+        ASSERT_OK(sigx_wait(SIGX_BIT(sig), &info, 0));
+    ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
+    ASSERT_OK(sigx_uninstall(sig));
+    TEST_PASS("multi-threaded: sigx_fd's caller that does not drain holds nothing back");
 }
 
 int main(void)
 {
     roomy_sigpending();
-    /* First: here the thread that asked for the descriptor has never
-     * waited. (A thread that drained less than a second ago keeps the role
-     * against another thread's drains; a wait that may sleep takes it.) */
-    test_delivery_fd_flood_loop_elsewhere();
-    test_delivery_fd_flood_before_first_drain();
+    test_delivery_fd_flood_single_thread(); /* first: no thread created yet */
+    test_delivery_fd_flood_multi_thread_sleeper_holds();
+    test_delivery_fd_flood_multi_thread_caller_holds_nothing();
     return 0;
 }

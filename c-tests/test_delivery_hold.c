@@ -16,14 +16,10 @@
  *     recorded, not handed to the restored disposition (which, for a
  *     real-time signal, would kill the process);
  *   - SIGX_CHAIN signals are never held: every delivery reaches the chained
- *     handler;
- *   - an event loop (poll on sigx_fd, drains with timeout 0) is held for
- *     too, and a thread that waits in sigx_wait takes the role from it. */
+ *     handler. */
 #include "test.h"
 #include "helpers.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -745,126 +741,6 @@ static void test_delivery_hold_app_block_respected(void)
     TEST_PASS("a signal the application blocks stays pending for it");
 }
 
-/* --- sigx_fd event loops (last: once sigx_fd exists, every later drain
- * with timeout 0 in this process is an event loop's) ------------------------ */
-
-/* Fork a child that sends `count` values of `signo` to us, at once. */
-static pid_t flood_now(int signo, int count)
-{
-    pid_t parent = getpid();
-    pid_t child = fork();
-    ASSERT_SYS(child);
-    if (child == 0) {
-        for (int i = 0; i < count; i++)
-            if (queue_retry(parent, signo, (uint64_t)i) != 0)
-                _exit(2);
-        _exit(0);
-    }
-    return child;
-}
-
-/* An event loop: poll(sigx_fd()) and drains with timeout 0, nothing else.
- * Its drains make it the holder, and it stays so between them while it
- * sleeps in poll(): a flood on this thread is held back while the ring is
- * full, and the drains take it from the kernel. Nothing is dropped. */
-static void test_delivery_hold_fd_loop(void)
-{
-    int sig = sigx_rtmin() + 9;
-    const int cap = 8, total = 3000;
-    uint64_t before = thread_mask();
-    ASSERT_OK(sigx_set_capacity(sig, (uint32_t)cap));
-    ASSERT_OK(sigx_install(sig, 0));
-    int fd = sigx_fd();
-    ASSERT_GE(fd, 0);
-    sigx_info info;
-    /* The loop's first drain, before anything was sent. */
-    ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
-    pid_t child = flood_now(sig, total);
-
-    uint64_t got = 0, dropped = 0;
-    while (got + dropped < (uint64_t)total) {
-        struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
-        int r = poll(&p, 1, 20000);
-        if (r < 0 && errno == EINTR)
-            continue;
-        ASSERT_EQ(r, 1); /* 0: the loop would sleep with records to come */
-        int w;
-        while ((w = sigx_wait(SIGX_BIT(sig), &info, 0)) == SIGX_OK) {
-            ASSERT_U64_EQ(info.value, got);
-            got++;
-            dropped += info.dropped;
-        }
-        ASSERT_EQ(w, SIGX_ERR_TIMEOUT);
-    }
-    reap_ok(child);
-    ASSERT_U64_EQ(dropped, 0);
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(sig, &st));
-    ASSERT_U64_EQ(st.delivered, (uint64_t)total);
-    ASSERT_U64_EQ(st.dropped, 0);
-    ASSERT_U64_EQ(thread_mask(), before);
-    ASSERT_OK(sigx_uninstall(sig));
-    TEST_PASS("an event loop on sigx_fd keeps a flood of 3000 at capacity 8");
-}
-
-struct sleeper {
-    int sig, total;
-    uint64_t got, dropped;
-};
-
-static void *sleeper_main(void *arg)
-{
-    struct sleeper *s = arg;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, s->sig);
-    ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &set, NULL), 0);
-    pid_t child = flood(s->sig, s->total); /* its warm-up wait takes the claim */
-    sigx_info info;
-    while (s->got + s->dropped < (uint64_t)s->total) {
-        ASSERT_OK(sigx_wait(SIGX_BIT(s->sig), &info, 20000));
-        s->got++;
-        s->dropped += info.dropped;
-    }
-    reap_ok(child);
-    /* A wait that finds nothing leaves nothing held. */
-    ASSERT_EQ(sigx_wait(SIGX_BIT(s->sig), &info, 0), SIGX_ERR_TIMEOUT);
-    ASSERT_EQ(thread_mask() & SIGX_BIT(s->sig), 0);
-    return NULL;
-}
-
-/* The event loop thread holds the claim; a thread that waits in sigx_wait
- * (which may sleep) takes it over while the loop is not draining, so a
- * flood on that thread is held back too. */
-static void test_delivery_hold_sleeper_takes_from_loop(void)
-{
-    struct sleeper s = {.sig = sigx_rtmin() + 10, .total = 3000};
-    int loop_sig = sigx_rtmin() + 9;
-    ASSERT_OK(sigx_set_capacity(s.sig, 8));
-    ASSERT_OK(sigx_install(s.sig, 0));
-    ASSERT_OK(sigx_install(loop_sig, 0));
-    ASSERT_GE(sigx_fd(), 0);
-    sigx_info info;
-    /* A drain: this thread is the holder (an event loop's). */
-    ASSERT_EQ(sigx_wait(SIGX_BIT(loop_sig), &info, 0), SIGX_ERR_TIMEOUT);
-    /* The flood goes to the process: blocked here, it reaches the other
-     * thread, which unblocks it for itself. */
-    uint64_t before = thread_mask();
-    ASSERT_OK(sigx_block(SIGX_BIT(s.sig), NULL));
-    pthread_t t;
-    ASSERT_EQ(pthread_create(&t, NULL, sleeper_main, &s), 0);
-    ASSERT_EQ(pthread_join(t, NULL), 0);
-    ASSERT_U64_EQ(s.got, (uint64_t)s.total);
-    ASSERT_U64_EQ(s.dropped, 0);
-    ASSERT_OK(sigx_unblock(SIGX_BIT(s.sig), NULL));
-    ASSERT_U64_EQ(thread_mask(), before);
-    /* And the loop drains as before. */
-    ASSERT_EQ(sigx_wait(SIGX_BIT(loop_sig), &info, 0), SIGX_ERR_TIMEOUT);
-    ASSERT_OK(sigx_uninstall(s.sig));
-    ASSERT_OK(sigx_uninstall(loop_sig));
-    TEST_PASS("a sleeping waiter takes the holder role from an event loop");
-}
-
 int main(void)
 {
     roomy_sigpending();
@@ -882,7 +758,5 @@ int main(void)
     test_delivery_hold_reinstall_oneshot();
     test_delivery_hold_never_interrupt();
     test_delivery_hold_app_block_respected();
-    test_delivery_hold_fd_loop();
-    test_delivery_hold_sleeper_takes_from_loop();
     return 0;
 }

@@ -29,19 +29,22 @@
 //! handlers stop holding signals on its thread (nobody would release them),
 //! and another thread's wait takes the claim over if nothing is held.
 //!
-//! Event loops are the exception. A loop sleeps in `poll()` on `sigx_fd`,
-//! not in sigx, and drains with waits of timeout 0 that always end
-//! empty-handed; a flood on its thread runs the handler back to back, so the
-//! loop could never claim in time. So while the eventfd exists, a drain
-//! claims too and its thread is a *poller* ([`POLLER`]): it keeps the claim
-//! after empty drains, and handlers hold on its thread however long it has
-//! slept (the push that filled the ring made the descriptor readable, so the
-//! loop comes back). `sigx_fd()` makes its caller a poller if nobody holds
-//! the claim ([`claim_for_loop`]), so that a flood before the first drain is
-//! held as well. Any wait that may sleep takes the claim from a poller that
-//! is not inside a wait and holds nothing (a thread that waits in sigx is
-//! the surer holder); another poller takes it only once it is stale. Plain
-//! polls, without the eventfd, never claim.
+//! Event loops in a single-threaded process are the exception. A loop sleeps
+//! in `poll()` on `sigx_fd`, not in sigx, and drains with waits of timeout 0
+//! that always end empty-handed; a flood on its thread runs the handler back
+//! to back, so the loop could never claim in time. While the eventfd exists
+//! and the process has never had a second thread ([`os::single_threaded`]),
+//! a drain claims too and its thread is a *poller* ([`POLLER`]): it keeps
+//! the claim after empty drains, and handlers hold on its thread however
+//! long it has slept (the push that filled the ring made the descriptor
+//! readable, and the only thread is the loop's, so it comes back).
+//! `sigx_fd()` makes its caller a poller if nobody holds the claim
+//! ([`claim_for_loop`]), so that a flood before the first drain is held as
+//! well. With more than one thread none of that applies (a drain may be a
+//! one-off check on a thread that never comes back, and a signal held there
+//! would stay blocked): a poller's claim then follows the rules above, and
+//! a `sigx_fd()` caller that never waited is stale at once.
+//!
 //! Should the owner stop waiting while it holds a signal back, other waiters
 //! still take that signal's process-directed deliveries off the kernel's
 //! queue, and never sleep longer than [`POLL_HELD`] at a time while it stays
@@ -67,12 +70,12 @@
 //! by another thread than the owner leaves the signal blocked on the owner
 //! until its next wait, which records what is queued for it then, including
 //! deliveries sent to it after the change; if the owner never waits again,
-//! the signal stays blocked there (a poller that stops draining, or a
-//! thread that called `sigx_fd()` and never waits, keeps deliveries sent to
-//! that very thread blocked that way). When a stale claim is taken over, a
-//! handler on the old owner that set its HELD bit just before may, in a
-//! window of two atomic operations, clear the same bit set by the new owner
-//! (the new owner's waits then still take the signal, see [`pull_blocked`]).
+//! the signal stays blocked there. Threads the owner creates while it holds
+//! inherit the signal blocked, and nothing unblocks it on them. When a stale
+//! claim is taken over, a handler on the old owner that set its HELD bit
+//! just before may, in a window of two atomic operations, clear the same bit
+//! set by the new owner in between (the new owner's sleeping waits then
+//! still take the signal, see [`pull_blocked`]).
 //!
 //! The handler's part ([`hold_if_owner`]) is in the signal zone: atomic
 //! operations and a bit set in the kernel-provided context only.
@@ -91,8 +94,9 @@ const NEVER_HELD: u32 = ONESHOT | CHAIN | INTERRUPT;
 /// of the holder (an aligned pointer, so its two low bits are free), or 0
 /// when free, plus [`IN_WAIT`] or [`GIVING_UP`].
 static OWNER: AtomicUsize = AtomicUsize::new(0);
-/// In [`OWNER`]: the owner gives the claim up; no handler matches the word
-/// and no claim replaces it.
+/// In [`OWNER`]: the owner gives the claim up, or a thread taking it looks
+/// whether it may (see [`acquire`]); no handler matches the word and no
+/// claim replaces it.
 const GIVING_UP: usize = 1;
 /// In [`OWNER`]: the owner is inside a wait or a disposition change; the
 /// claim cannot be taken from it.
@@ -106,7 +110,8 @@ static HELD_ONCE: AtomicU64 = AtomicU64::new(0);
 /// CLOCK_MONOTONIC (ns) when the owner's last wait ended.
 static LAST_EXIT: AtomicU64 = AtomicU64::new(0);
 /// Whether the owner is a *poller*: its latest wait was a poll (timeout 0)
-/// made while `sigx_fd` exists, as in an event loop.
+/// made while `sigx_fd` exists in a single-threaded process, as in an event
+/// loop, or it called `sigx_fd()` there.
 static POLLER: AtomicBool = AtomicBool::new(false);
 
 /// Whether the word read from [`OWNER`] names thread `me` as the holder
@@ -136,13 +141,20 @@ fn fresh(now: u64) -> bool {
         || now.saturating_sub(LAST_EXIT.load(Ordering::SeqCst)) <= STALE_NS
 }
 
-/// Whether a handler on the owner's thread may hold a signal back: the owner
-/// is [`fresh`], or it is a poller. An event loop sleeps in `poll()` for as
-/// long as nothing happens, but the push that filled the ring has made the
-/// descriptor readable, so the loop comes back to drain. Async-signal-safe.
-fn may_hold() -> bool {
+/// Whether the owner is an event loop's: a poller, in a process that still
+/// has one thread. A loop sleeps in `poll()` for as long as nothing happens,
+/// but the push that filled the ring has made the descriptor readable, and
+/// the only thread is the loop's, so it comes back to drain.
+/// Async-signal-safe.
+fn is_loop_owner() -> bool {
     // SeqCst: as OWNER (the caller checked this thread is the owner).
-    POLLER.load(Ordering::SeqCst) || fresh(os::monotonic_ns())
+    POLLER.load(Ordering::SeqCst) && os::single_threaded()
+}
+
+/// Whether a handler on the owner's thread may hold a signal back: the owner
+/// is an event loop's, or [`fresh`]. Async-signal-safe.
+fn may_hold() -> bool {
+    is_loop_owner() || fresh(os::monotonic_ns())
 }
 
 /// Signal zone: the push that just happened left the ring of `signo` full.
@@ -161,12 +173,15 @@ pub fn hold_if_owner(signo: c_int, flags: u32, ctx: *mut c_void) {
     if !is_owner() || WANT.load(Ordering::SeqCst) & bit == 0 || !may_hold() {
         return;
     }
-    HELD.fetch_or(bit, Ordering::SeqCst);
-    // A waiter may have taken a stale claim over meanwhile (`claim`): it
+    let before = HELD.fetch_or(bit, Ordering::SeqCst);
+    // A waiter may have taken a stale claim over meanwhile (`acquire`): it
     // hands the claim back if it sees this bit, but if the claim is gone
-    // already, this thread must not hold.
+    // already, this thread must not hold. The bit is cleared only if this
+    // handler set it: set before, it is the new owner's.
     if !is_owner() {
-        HELD.fetch_and(!bit, Ordering::SeqCst);
+        if before & bit == 0 {
+            HELD.fetch_and(!bit, Ordering::SeqCst);
+        }
         return;
     }
     HELD_ONCE.fetch_or(bit, Ordering::Relaxed);
@@ -332,20 +347,19 @@ pub fn release_if_owner() -> bool {
 /// Become (or stay) the holding thread for the signals in `mask`, and count
 /// as inside a wait if it is. Called at the start of every wait, so that a
 /// thread receiving a flood is the holder before its ring fills. `poll` says
-/// the wait has timeout 0: a poll takes the claim only while `sigx_fd`
-/// exists (an event loop draining the descriptor); other polls only keep a
-/// claim their thread has.
+/// the wait has timeout 0: a poll takes the claim only as an event loop's
+/// drain (the eventfd exists and the process has one thread); other polls
+/// only keep a claim their thread has.
 pub fn claim(mask: u64, poll: bool) {
     let me = os::thread_id();
-    let poller = poll && wake::has_fd();
+    let poller = poll && wake::has_fd() && os::single_threaded();
     if !enter(me) {
-        if (poll && !poller) || !acquire(me, poller) {
+        if (poll && !poller) || !acquire(me) {
             return;
         }
-        WANT.store(0, Ordering::SeqCst);
         watch_exit();
     }
-    // SeqCst: see `may_hold`; stored only when it changes.
+    // SeqCst: see `is_loop_owner`; stored only when it changes.
     if POLLER.load(Ordering::SeqCst) != poller {
         POLLER.store(poller, Ordering::SeqCst);
     }
@@ -354,25 +368,28 @@ pub fn claim(mask: u64, poll: bool) {
     }
 }
 
-/// `sigx_fd()` was called on this thread: if no thread holds the claim,
-/// this one becomes the holder, as a poller waiting for every signal. The
-/// thread that asks for the descriptor is usually the event loop's, and a
-/// flood that lands on it before its first drain must already be held
-/// back. If it is not the loop's thread, the loop's first drain takes the
-/// claim over (this thread, never inside a wait, is stale).
+/// `sigx_fd()` was called on this thread: in a single-threaded process, if
+/// no thread holds the claim, this one (the only one, so the loop's) becomes
+/// the holder as a poller, for the signals caught now. A flood that starts
+/// before the loop's first drain never lets the loop run until it is over,
+/// so the first drain would come too late to claim.
 pub fn claim_for_loop() {
+    if !os::single_threaded() {
+        return;
+    }
     let me = os::thread_id();
-    // Taken as if inside a wait, so that no other thread takes it over
-    // before WANT and POLLER are this thread's. SeqCst: see `hold_if_owner`.
+    // Taken as if inside a wait, so that WANT and POLLER are this thread's
+    // before the claim can be taken from it. SeqCst: see `hold_if_owner`.
     if OWNER
         .compare_exchange(0, me | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst)
         .is_ok()
     {
-        WANT.store(u64::MAX, Ordering::SeqCst);
+        // Relaxed: as in `pullable`.
+        WANT.store(CAUGHT.load(Ordering::Relaxed), Ordering::SeqCst);
         POLLER.store(true, Ordering::SeqCst);
         watch_exit();
-        // This thread has not waited: a drain on another thread may take
-        // the claim over at once.
+        // Not `leave_wait`: this thread has not waited, so once the process
+        // has other threads it is stale at once (it may not be the loop's).
         LAST_EXIT.store(0, Ordering::SeqCst);
         let _ = OWNER.compare_exchange(me | IN_WAIT, me, Ordering::SeqCst, Ordering::SeqCst);
     }
@@ -396,39 +413,38 @@ fn enter(me: usize) -> bool {
     false
 }
 
-/// Take the claim for thread `me`, inside a wait: when it is free, or from
-/// an owner that is not inside a wait, holds nothing, and is stale or (for
-/// a wait that may sleep, `poller` false) a poller, which an event loop
-/// sleeping in `poll()` always is. A handler on the old owner's thread may
-/// be holding a signal at this very moment (it checked the claim just
-/// before we took it): it re-checks the claim after setting its bit in HELD
-/// and backs off if the claim is gone, and we hand the claim back if we see
-/// its bit. Either way HELD only names signals blocked on the owner's thread.
-fn acquire(me: usize, poller: bool) -> bool {
+/// Take the claim for thread `me`, inside a wait: when it is free, or from a
+/// stale owner that is not inside a wait and holds nothing. A handler on the
+/// old owner's thread may be holding a signal at this very moment (it
+/// checked the claim just before we took it): it re-checks the claim after
+/// setting its bit in HELD and backs off if the claim is gone, and we hand
+/// the claim back if we see its bit. While we look, the word is
+/// `me | GIVING_UP`, which no handler matches: a handler on this thread
+/// must not hold before the claim is surely ours. Either way HELD only names
+/// signals blocked on the owner's thread.
+fn acquire(me: usize) -> bool {
     // SeqCst: see `hold_if_owner`.
     let word = OWNER.load(Ordering::SeqCst);
-    if word == 0 {
-        return OWNER
-            .compare_exchange(0, me | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok();
-    }
-    let yields = !poller && POLLER.load(Ordering::SeqCst);
-    if word & (IN_WAIT | GIVING_UP) != 0
-        || HELD.load(Ordering::SeqCst) != 0
-        || (!yields && fresh(os::monotonic_ns()))
+    if word != 0
+        && (word & (IN_WAIT | GIVING_UP) != 0
+            || HELD.load(Ordering::SeqCst) != 0
+            || fresh(os::monotonic_ns()))
     {
         return false;
     }
     if OWNER
-        .compare_exchange(word, me | IN_WAIT, Ordering::SeqCst, Ordering::SeqCst)
+        .compare_exchange(word, me | GIVING_UP, Ordering::SeqCst, Ordering::SeqCst)
         .is_err()
     {
         return false;
     }
     if HELD.load(Ordering::SeqCst) != 0 {
-        let _ = OWNER.compare_exchange(me | IN_WAIT, word, Ordering::SeqCst, Ordering::SeqCst);
+        OWNER.store(word, Ordering::SeqCst);
         return false;
     }
+    WANT.store(0, Ordering::SeqCst);
+    POLLER.store(false, Ordering::SeqCst);
+    OWNER.store(me | IN_WAIT, Ordering::SeqCst);
     true
 }
 
@@ -465,17 +481,17 @@ fn leave_wait(me: usize) {
 /// (a handler running then, on the same thread, would otherwise fill the
 /// ring and drop). It gives the claim up when a wait of its own came back
 /// empty-handed (`received` false: a timeout, or nothing installed) and it
-/// holds nothing back, so the next thread to wait may take it. A poller
-/// keeps the claim either way: an event loop's drain always ends
-/// empty-handed, and the loop must still be the holder when the next flood
-/// lands on it; a thread's wait that may sleep takes the claim from it.
+/// holds nothing back, so the next thread to wait may take it. An event
+/// loop's owner keeps the claim either way ([`is_loop_owner`]): its drains
+/// always end empty-handed, and it must still be the holder when the next
+/// flood lands on it.
 pub fn after_wait(received: bool) {
     let me = os::thread_id();
     if !is_owner() {
         return;
     }
     // Still inside the wait here, so the claim cannot change hands.
-    if !received && !POLLER.load(Ordering::SeqCst) && HELD.load(Ordering::SeqCst) == 0 {
+    if !received && !is_loop_owner() && HELD.load(Ordering::SeqCst) == 0 {
         if let Some(late) = give_up(me) {
             if late != 0 {
                 let _ = os::thread_sigmask(libc::SIG_UNBLOCK, late);

@@ -8,7 +8,7 @@
 use std::cell::UnsafeCell;
 use std::io;
 use std::os::raw::{c_int, c_void};
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::time::Duration;
 
 /// The calling thread's `errno`. Async-signal-safe.
@@ -368,6 +368,31 @@ pub fn atfork(
         return Err(io::Error::from_raw_os_error(rc));
     }
     Ok(())
+}
+
+/// glibc's `__libc_single_threaded` (glibc 2.32 and later): nonzero while
+/// the process has never created a thread. Looked up with `dlsym`, so that
+/// sigx still loads where it does not exist; null then, and the process
+/// counts as multi-threaded.
+static SINGLE_THREADED: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Find `__libc_single_threaded` (normal context, before any handler needs
+/// [`single_threaded`]).
+pub fn find_single_threaded_flag() {
+    // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name only looks the symbol up.
+    let flag = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"__libc_single_threaded".as_ptr()) };
+    // Release: pairs with the Acquire in `single_threaded`.
+    SINGLE_THREADED.store(flag.cast(), Ordering::Release);
+}
+
+/// Whether the process has never had a second thread, as glibc records it;
+/// false where that cannot be known. A true answer is reliable: glibc
+/// clears the flag in `pthread_create` before the new thread exists, and
+/// only the creating thread could still be reading it. Async-signal-safe.
+pub fn single_threaded() -> bool {
+    let flag = SINGLE_THREADED.load(Ordering::Acquire);
+    // SAFETY: non-null only when dlsym found glibc's flag, a `char` that lives as long as libc; glibc writes it from one thread only, before any other exists.
+    !flag.is_null() && unsafe { flag.read_volatile() } != 0
 }
 
 /// `pthread_self()` as an integer, to compare thread identities (it is the

@@ -114,12 +114,16 @@ impl Drop for GateGuard {
     }
 }
 
-static FORK_HOOKS: Once = Once::new();
+static PROCESS_SETUP: Once = Once::new();
 
-fn ensure_fork_hooks() {
-    FORK_HOOKS.call_once(|| {
+/// Once per process, before the first install or descriptor: the fork hooks,
+/// and the lookup flow control needs (`os::single_threaded`).
+fn ensure_process_setup() {
+    PROCESS_SETUP.call_once(|| {
         // Failure (ENOMEM) leaves fork without the reset; nothing else to do.
         let _ = os::atfork(before_fork, after_fork_parent, after_fork_child);
+        // Before any handler or wait asks (see `hold`).
+        os::find_single_threaded_flag();
     });
 }
 
@@ -221,7 +225,7 @@ fn save_original(entry: &mut Entry, sig: Signal) -> Result<(), Error> {
 
 /// Catch `sig` with sigx's handler.
 pub fn install(sig: Signal, flags: Flags) -> Result<(), Error> {
-    ensure_fork_hooks();
+    ensure_process_setup();
     let mut state = REGISTRY.lock();
     ring_for(&mut state, sig)?;
     let mut entry = state.entries[sig.get() as usize];
@@ -420,7 +424,7 @@ fn run_callback(rec: &sigx_info) -> bool {
 
 /// The eventfd, created on first use.
 pub fn event_fd() -> Result<i32, Error> {
-    ensure_fork_hooks();
+    ensure_process_setup();
     let _state = REGISTRY.lock();
     let fd = wake::event_fd()?;
     // Records queued before the descriptor existed must make it readable.

@@ -579,9 +579,10 @@ def fd() -> int:
     """A descriptor that polls readable while records are queued (for selectors, asyncio).
 
     When it is readable, consume with ``drain()``. Don't read or close it.
-    Call it and drain on the thread that runs the loop: that thread then
-    holds a flood of real-time signals back in the kernel instead of
-    dropping what does not fit the queue (see ``sigx_wait`` in sigx.h).
+    In a program that has never started a second thread, call it and drain
+    on the loop's thread: a flood of real-time signals is then held back in
+    the kernel instead of dropping what does not fit the queue (see
+    ``sigx_wait`` in sigx.h).
     """
     return _check(_lib.sigx_fd(), "fd")
 

@@ -17,20 +17,21 @@ use std::os::raw::c_int;
 ///
 /// Flow control: one thread per process is the *holding thread*. A wait
 /// with a timeout other than 0 makes its thread the holding thread if no
-/// thread is, if the holding thread is an event loop's (below) that is not
-/// in a wait, or if it has not waited for a second. It stays so while its
-/// waits return records, and stops when one of its waits comes back without
-/// a record or when it exits; after a second without a wait nothing more is
-/// held on it, and another thread's wait takes over. Event loops: once
-/// `sigx_fd` exists, a wait with timeout 0 (a drain) also makes its thread
-/// the holding thread, if no thread is or the holding thread has not waited
-/// for a second, and that thread stays so when its drains come back empty,
-/// for as long as no other thread takes over: it sleeps in `poll` between
-/// drains, and a full queue makes the descriptor readable, so it comes
-/// back. `sigx_fd()` makes its calling thread such a holder if no thread is
-/// one, so that a flood before the loop's first drain is held too. Without
-/// `sigx_fd`, a wait with timeout 0 never makes its thread the holding
-/// thread. When sigx's handler runs on the holding thread (the usual
+/// thread is, or if the holding thread has not waited for a second and
+/// holds nothing back. It stays so while its waits return records, and
+/// stops when one of its waits comes back without a record or when it
+/// exits; after a second without a wait nothing more is held on it. A wait
+/// with timeout 0 never makes its thread the holding thread, with one
+/// exception, for event loops in a process that has never created a second
+/// thread (glibc 2.32 or later): once `sigx_fd` exists, there a drain does,
+/// and its thread stays the holding thread when its drains come back empty,
+/// however long it sleeps in `poll` between them (a full queue makes the
+/// descriptor readable, so the loop comes back); `sigx_fd()` makes its
+/// calling thread that holder if no thread is one, so that a flood before
+/// the loop's first drain is held too. Once the process has a second
+/// thread, those rules end and the ones above apply to it: a multi-threaded
+/// program that must not drop a flood should wait for it in `sigx_wait` on
+/// a thread of its own. When sigx's handler runs on the holding thread (the usual
 /// case in a single-threaded program) and fills a real-time signal's queue,
 /// sigx blocks that signal on this thread, so the kernel keeps further
 /// deliveries queued (up to RLIMIT_SIGPENDING) instead of sigx dropping
@@ -42,8 +43,9 @@ use std::os::raw::c_int;
 /// SIGX_ONESHOT, SIGX_CHAIN and SIGX_INTERRUPT signals are never held.
 ///
 /// While held, the signal shows in the holding thread's mask
-/// (`sigx_block(0, &m)`), and a program the thread starts with `exec`,
-/// `posix_spawn` or `vfork` inherits it blocked (a `fork` child does not).
+/// (`sigx_block(0, &m)`), and a thread it creates or a program it starts
+/// with `exec`, `posix_spawn` or `vfork` meanwhile inherits it blocked (a
+/// `fork` child does not).
 /// Held deliveries never meet another disposition: `sigx_uninstall`,
 /// `sigx_ignore`, `sigx_default` and a re-install record them (or count them
 /// as dropped when the queue is full) before the change; if the holding
@@ -80,17 +82,16 @@ pub extern "C" fn sigx_wait(mask: u64, out: *mut sigx_info, timeout_ms: i64) -> 
 /// queued, for `poll`, `epoll`, `select` and event loops (asyncio, libuv).
 ///
 /// After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
-/// SIGX_ERR_TIMEOUT, on the thread that polls: flow control (see
-/// `sigx_wait`) then holds a flood of real-time signals on that thread back
-/// in the kernel instead of dropping what does not fit the queue; the
-/// calling thread becomes the holding thread if no thread is (if the loop
-/// runs on another thread, its first drain takes the role over from a
-/// calling thread that has not waited for a second).
-/// While a record is queued the descriptor stays readable;
-/// after a drain that found nothing it stops being readable unless a new
-/// record arrived. The descriptor is an eventfd created on first call
-/// (close-on-exec); every call returns the same one. Do not read or close it.
-/// In a forked child it is replaced by one of the child's own.
+/// SIGX_ERR_TIMEOUT. While a record is queued the descriptor stays
+/// readable; after a drain that found nothing it stops being readable
+/// unless a new record arrived. The descriptor is an eventfd created on
+/// first call (close-on-exec); every call returns the same one. Do not read
+/// or close it. In a forked child it is replaced by one of the child's own.
+///
+/// In a program that has never created a second thread, flow control (see
+/// `sigx_wait`) holds a flood of real-time signals on the loop's thread back
+/// in the kernel instead of dropping what does not fit the queue: the
+/// calling thread becomes the holding thread if no thread is.
 ///
 /// Returns the descriptor (>= 0), or SIGX_ERR_SYSTEM (errno set).
 ///
