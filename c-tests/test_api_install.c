@@ -44,7 +44,7 @@ static void assert_same_action(int signo, const struct sigaction *want)
 static void check_errors(void)
 {
     const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
-    const uint32_t bad_flags[] = {8, 16, 0x80000000u, 0xffffffffu, SIGX_CHAIN | 8};
+    const uint32_t bad_flags[] = {16, 32, 0x80000000u, 0xffffffffu, SIGX_CHAIN | 16};
     const int kill_stop[] = {SIGKILL, SIGSTOP}, invalid[] = {-1, 0, 65};
     for (int i = 0; i < 2; i++) {
         int s = kill_stop[i];

@@ -1,10 +1,12 @@
 /* The handler saves and restores errno (API.md "The pending queue"). A
  * checker thread sets errno to a known value and keeps reading it back
  * while a child process floods us with signals. The main thread blocks the
- * signal, so every delivery interrupts the checker. To make a leak certain
- * to show, the signal is installed with SIGX_CHAIN over a handler of ours
- * that clobbers errno, as a libc call inside a foreign handler would; sigx
- * also writes to its eventfd and wakes the waiting main thread. */
+ * signal, so deliveries interrupt the checker, except those the main
+ * thread's wait lets through while it sleeps (a wait sleeps with the
+ * signals it waits for unblocked). To make a leak certain to show, the
+ * signal is installed with SIGX_CHAIN over a handler of ours that clobbers
+ * errno, as a libc call inside a foreign handler would; sigx also writes to
+ * its eventfd and wakes the waiting main thread. */
 /* ctest: RUN_SERIAL (up to 20,000 signals pending at once use the per-user
  * RLIMIT_SIGPENDING budget the other tests share; see CMakeLists.txt). */
 #include "test.h"
@@ -20,15 +22,15 @@
 
 static int sig;
 static pthread_t checker;
-static volatile sig_atomic_t chained, chained_elsewhere;
+static long chained, chained_elsewhere; /* handlers on two threads: atomic */
 
 static void clobber(int signo, siginfo_t *si, void *ctx)
 {
     (void)signo, (void)si, (void)ctx;
     errno = EIO;
-    chained++;
+    __atomic_fetch_add(&chained, 1, __ATOMIC_RELAXED);
     if (!pthread_equal(pthread_self(), checker))
-        chained_elsewhere++;
+        __atomic_fetch_add(&chained_elsewhere, 1, __ATOMIC_RELAXED);
 }
 
 static int ready, stop;
@@ -43,14 +45,14 @@ static void *check_loop(void *arg)
     errno = MAGIC;
     __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
     do {
-        sig_atomic_t before = chained;
+        long before = __atomic_load_n(&chained, __ATOMIC_RELAXED);
         for (volatile int spin = 0; spin < 100; spin++)
             ;
         if (errno != MAGIC) {
             failures++;
             errno = MAGIC;
         }
-        if (chained != before)
+        if (__atomic_load_n(&chained, __ATOMIC_RELAXED) != before)
             spanning++; /* handlers ran during this check */
         iterations++;
     } while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE));
@@ -110,12 +112,12 @@ int main(void)
     __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
     ASSERT_EQ(pthread_join(checker, NULL), 0);
 
-    printf("# %ld checks, %ld spanning deliveries, %d deliveries on the "
-           "checker thread\n", iterations, spanning, (int)chained);
+    printf("# %ld checks, %ld spanning deliveries, %ld deliveries on the "
+           "checker thread\n", iterations, spanning, chained - chained_elsewhere);
     ASSERT_EQ(failures, 0);
     ASSERT_GT(spanning, 0);
-    ASSERT_EQ(chained, N);
-    ASSERT_EQ(chained_elsewhere, 0);
+    ASSERT_EQ(chained, N); /* every delivery reached the chained handler */
+    ASSERT_GT(chained - chained_elsewhere, 0);
     ASSERT_U64_EQ(records, N);
     ASSERT_OK(sigx_stats_get(sig, &st));
     ASSERT_U64_EQ(st.delivered, N);

@@ -89,13 +89,21 @@ int main(void)
     ASSERT_OK(sigx_block(usr1, &old)); /* again: no change */
     ASSERT_U64_EQ(old, start | usr1);
 
-    /* A blocked signal is held by the kernel, not recorded. */
+    /* A blocked signal is held by the kernel, not recorded; a wait on this
+     * thread (which blocks it) takes it from the kernel as a record, and
+     * leaves the mask as it was. */
     ASSERT_U64_EQ(kernel_pending() & usr1, 0);
     ASSERT_OK(sigx_raise(SIGUSR1));
     pending = kernel_pending();
     ASSERT_TRUE(pending & usr1);
     ASSERT_U64_EQ(queued(SIGUSR1), 0);
+    ASSERT_OK(sigx_wait(usr1, &info, 0));
+    ASSERT_EQ(info.signo, SIGUSR1);
+    ASSERT_EQ(info.pid, getpid());
+    ASSERT_U64_EQ(kernel_pending() & usr1, 0);
+    ASSERT_U64_EQ(libc_mask(), start | usr1);
     ASSERT_EQ(sigx_wait(usr1, &info, 0), SIGX_ERR_TIMEOUT);
+    ASSERT_OK(sigx_raise(SIGUSR1)); /* pending again, for the unblock below */
     /* Process-directed too (only this thread exists, and it blocks it). */
     ASSERT_OK(sigx_block(SIGX_BIT(rt), NULL));
     ASSERT_OK(sigx_send(getpid(), rt, 77));

@@ -298,7 +298,7 @@ static const int bad_signals[] = {0, -1, 65, INT_MAX, INT_MIN, 32, 33, 100, 128,
 
 static void part1_signals(void)
 {
-    const uint32_t bad_flags[] = {8, 16, 0x80000000u, UINT32_MAX, SIGX_CHAIN | 8};
+    const uint32_t bad_flags[] = {16, 32, 0x80000000u, UINT32_MAX, SIGX_CHAIN | 16};
     const uint32_t bad_caps[] = {0, 1048577, UINT32_MAX};
     const int odd[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 

@@ -191,8 +191,11 @@ static long waiter_took;
 static void *waiter_main(void *arg)
 {
     uint64_t mask = *(const uint64_t *)arg;
-    /* This thread never runs a handler (it has no alternate stack): it was
-     * created with every signal blocked and leaves it so. */
+    /* This thread was created with every signal blocked and leaves it so;
+     * its waits take blocked deliveries from the kernel, and run the
+     * handler for the signals of `mask` while they sleep (with them
+     * unblocked for the sleep only), so it needs an alternate stack too. */
+    give_altstack();
     while (!REL_LOAD(&stop_waiter)) {
         sigx_info info;
         int rc = sigx_wait(mask, &info, 100);

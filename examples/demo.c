@@ -72,8 +72,7 @@ int main(void)
 {
     const int rt = sigx_rtmin() + 1;
     const uint64_t from_child = SIGX_BIT(SIGHUP) | SIGX_BIT(SIGTERM) | SIGX_BIT(SIGCHLD);
-    uint64_t pending;
-    sigx_info info;
+    uint64_t pending, mask;
     sigx_stats stats;
     pid_t child;
     int i;
@@ -121,12 +120,15 @@ int main(void)
     check(sigx_block(SIGX_BIT(SIGUSR2), NULL), "sigx_block");
     check(sigx_raise(SIGUSR2), "sigx_raise");
     check(sigx_kernel_pending(&pending), "sigx_kernel_pending");
-    printf("   the kernel holds it pending: %s, sigx has recorded it: %s\n",
-           pending & SIGX_BIT(SIGUSR2) ? "yes" : "no",
-           sigx_wait(SIGX_BIT(SIGUSR2), &info, 0) == SIGX_OK ? "yes" : "no");
-    check(sigx_unblock(SIGX_BIT(SIGUSR2), NULL), "sigx_unblock");
-    printf("   after sigx_unblock it is delivered and recorded:\n");
+    check(sigx_stats_get(SIGUSR2, &stats), "sigx_stats_get");
+    printf("   the kernel holds it pending: %s, in sigx's queue: %s\n",
+           pending & SIGX_BIT(SIGUSR2) ? "yes" : "no", stats.queued ? "yes" : "no");
+    printf("   this thread blocks it, so sigx_wait takes it from the kernel:\n");
     show_next(SIGX_BIT(SIGUSR2));
+    check(sigx_block(0, &mask), "sigx_block");
+    printf("   and leaves the thread's mask alone: SIGUSR2 still blocked: %s\n",
+           mask & SIGX_BIT(SIGUSR2) ? "yes" : "no");
+    check(sigx_unblock(SIGX_BIT(SIGUSR2), NULL), "sigx_unblock");
 
     check(sigx_stats_get(0, &stats), "sigx_stats_get");
     printf("Done: %llu signals delivered, %llu dropped, %llu still queued.\n",

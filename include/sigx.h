@@ -33,6 +33,21 @@
 #define SIGX_ALL (~(uint64_t)0)
 
 /**
+ * Major version of the library this header belongs to.
+ */
+#define SIGX_VERSION_MAJOR 0
+
+/**
+ * Minor version of the library this header belongs to.
+ */
+#define SIGX_VERSION_MINOR 1
+
+/**
+ * Patch version of the library this header belongs to.
+ */
+#define SIGX_VERSION_PATCH 0
+
+/**
  * `sigx_install` flag: do not set `SA_RESTART`, so a blocking system call
  * that the signal interrupts fails with `EINTR` (what a timeout or a
  * shutdown needs to break out of `read`, `accept`, `sleep`).
@@ -53,19 +68,25 @@
 #define SIGX_CHAIN 4
 
 /**
- * Major version of the library this header belongs to.
+ * `sigx_install` flag: in a child made by `fork`, put back the disposition
+ * sigx replaced for this signal (what `sigx_uninstall` would restore), so
+ * that, for instance, pool workers forked after
+ * `sigx_install(SIGTERM, SIGX_FORK_RESET)` die of SIGTERM as usual. Without
+ * it a forked child keeps sigx's handler.
  */
-#define SIGX_VERSION_MAJOR 0
+#define SIGX_FORK_RESET 8
 
 /**
- * Minor version of the library this header belongs to.
+ * Records a signal's queue keeps unless `sigx_set_capacity` says otherwise.
+ * Memory is used only as records wait (80 bytes each), so the default can
+ * be generous.
  */
-#define SIGX_VERSION_MINOR 1
+#define SIGX_CAPACITY_DEFAULT 65536
 
 /**
- * Patch version of the library this header belongs to.
+ * The largest capacity `sigx_set_capacity` accepts.
  */
-#define SIGX_VERSION_PATCH 0
+#define SIGX_CAPACITY_MAX 1048576
 
 /**
  * Every result a sigx function can return: 0 for success, a negative value
@@ -234,6 +255,12 @@ typedef struct sigx_info {
 typedef void (*sigx_callback)(const struct sigx_info *info, void *user);
 
 /**
+ * A finalizer for `sigx_on_release`: called once with the registration's
+ * `user` pointer when no run of its callback is in progress or can start.
+ */
+typedef void (*sigx_release)(void *user);
+
+/**
  * Delivery figures for one signal, or for all of them.
  */
 typedef struct sigx_stats {
@@ -284,8 +311,10 @@ int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
  * stays installed; removing a callback that is not there is SIGX_OK). A new
  * `cb` replaces the old one. Once this returns, the old callback never
  * starts again: if another thread is running it in `sigx_dispatch`, this
- * call waits until it returns. A callback may call `sigx_on` and
- * `sigx_uninstall` for its own signal. `user` is passed back unchanged.
+ * call waits until it returns (called from inside that callback, it returns
+ * at once). It never waits for callbacks of other signals. A callback may
+ * call any sigx function. `user` is passed back unchanged; to learn when it
+ * may be freed, register with `sigx_on_release`.
  *
  * Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
  * SIGX_ERR_SYSTEM as for `sigx_install`.
@@ -295,15 +324,39 @@ int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
 int sigx_on(int signo, sigx_callback cb, void *user);
 
 /**
+ * As `sigx_on`, and `release(user)` (optional, may be NULL) is called
+ * exactly once, in normal context, after this registration has been
+ * replaced or removed (by `sigx_on`, `sigx_on_release`, `sigx_uninstall`,
+ * `sigx_ignore`, `sigx_default`) and no run of `cb` for it is in progress
+ * or can start: `user` may be freed there. It runs on the thread that
+ * removed the registration, or on the thread whose `sigx_dispatch` ended
+ * the last run (when the callback removed itself). With `cb == NULL` this
+ * removes the current callback like `sigx_on(signo, NULL, NULL)`, and
+ * `release` is not used. In a forked child, a registration dropped by
+ * SIGX_FORK_RESET is forgotten without a call.
+ *
+ * Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
+ * SIGX_ERR_SYSTEM as for `sigx_install`. On error nothing changed and
+ * `release` is not called.
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_on_release(int signo, sigx_callback cb, void *user, sigx_release release);
+
+/**
  * Wait (like `sigx_wait`) until at least one record of a signal with a
  * callback is queued, then run the callbacks for every such record queued at
  * that moment, oldest first, in the calling thread. Records arriving while
  * the callbacks run are left for the next call.
  *
- * Callbacks run one at a time, even when several threads dispatch. If a
- * callback is removed while this call has already taken a record for it,
- * that record is consumed without a call; records still queued stay for
- * `sigx_wait`.
+ * No lock of sigx is held while a callback runs, and cancellation is
+ * disabled; a callback must return normally (no `longjmp`, `pthread_exit`
+ * or C++ exception out of it). Several threads may dispatch at once; each
+ * runs the callbacks of the records it took, so callbacks may run
+ * concurrently, also one signal's. If a callback is removed while this
+ * call has already taken a record for it, that record is consumed without
+ * a call. A cancellation point while it sleeps. Blocked signals are taken
+ * from the kernel as by `sigx_wait`.
  *
  * Returns how many callbacks ran (> 0); SIGX_ERR_ARGUMENT for a timeout
  * below -1;
@@ -322,8 +375,10 @@ int sigx_dispatch(int64_t timeout_ms);
  * `sigx_set_capacity`) and wakes waiters. Calling it again for an installed
  * signal updates the flags; a callback from `sigx_on` stays registered. The
  * disposition in place before sigx first changed `signo` is saved, for
- * `SIGX_CHAIN` and `sigx_uninstall`. After `exec` the kernel resets caught
- * signals to `SIG_DFL`.
+ * `SIGX_CHAIN` and `sigx_uninstall`. Flags: SIGX_INTERRUPT, SIGX_ONESHOT,
+ * SIGX_CHAIN, SIGX_FORK_RESET. sigx never changes a thread's signal mask
+ * here. After `fork` the child keeps the handler (unless SIGX_FORK_RESET);
+ * after `exec` the kernel resets caught signals to `SIG_DFL`.
  *
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT for unknown flag bits; SIGX_ERR_SIGNAL
  * for an invalid number; SIGX_ERR_UNCATCHABLE for SIGKILL and SIGSTOP;
@@ -392,18 +447,19 @@ int sigx_default(int signo);
 int sigx_is_installed(int signo);
 
 /**
- * Set exactly how many records the queue of `signo` keeps (default 1024;
- * `records` in 1 ..= 1,048,576). Each record takes 80 bytes, allocated when
- * the signal is installed.
+ * Set exactly how many records the queue of `signo` keeps (default
+ * SIGX_CAPACITY_DEFAULT, 65,536; `records` in 1 ..= SIGX_CAPACITY_MAX,
+ * 1,048,576). Beyond that many waiting records, deliveries are dropped and
+ * counted (`sigx_info.dropped`, `sigx_stats.dropped`). Capacity is a limit,
+ * not an allocation: a record takes 80 bytes while it passes through the
+ * queue, and an idle queue costs nothing but address space.
  *
  * Allowed only while sigx does not catch `signo` and nothing of it is
- * queued. `signo == 0` sets the default for every signal whose capacity was
- * never set; a signal caught right now keeps its current queue, and the new
- * default applies when its queue is next created. A queue that already
- * exists with another size is replaced when the signal is next installed;
- * the old queue's memory is kept until the process exits (a handler or a
- * waiter may still be reading it), so set capacities once, before
- * installing.
+ * queued; the new capacity applies from the next `sigx_install` (or
+ * `sigx_on`). `signo == 0` sets the default for every signal whose capacity
+ * was never set; a signal caught now keeps its queue, and the default
+ * applies when it is next installed while not caught. A caught signal's
+ * queue is never replaced.
  *
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT for `records` out of range; signal
  * errors as for `sigx_install`; SIGX_ERR_BUSY if the signal is caught or has
@@ -599,89 +655,67 @@ int sigx_reraise(int signo);
 const char *sigx_strerror(int status);
 
 /**
- * Take the oldest queued record whose signal is in `mask` into `*out`.
+ * Take the oldest record of a signal in `mask` into `*out`, waiting up to
+ * `timeout_ms` (-1: forever, 0: poll).
  *
- * Waits up to `timeout_ms` milliseconds (-1: forever, 0: poll). Records of
- * signals outside `mask` stay queued for other waiters. For one consumer,
- * records come out in `seq` order. Any number of threads may wait at once;
- * each record goes to exactly one of them. Other signals do not end the wait
- * early (no EINTR). `*out` is written only on SIGX_OK; its `dropped` field
- * counts deliveries of that signal lost to a full queue before it.
+ * Records come from sigx's queues, oldest first (in `seq` order for one
+ * consumer). For the signals of `mask` that the calling thread has blocked,
+ * deliveries pending in the kernel are taken too (`sigtimedwait`), once
+ * the queues are empty, as the same records the handler makes. A sleeping
+ * wait wakes for both. Records of other signals stay queued; each record
+ * goes to exactly one waiter; other signals never end the wait (no EINTR).
+ * The calling thread's signal mask is the same when it returns. A
+ * cancellation point while it sleeps. `*out` is written only on SIGX_OK;
+ * its `dropped` counts deliveries of that signal lost to a full queue.
  *
- * Flow control: one thread per process is the *holding thread*. A wait
- * with a timeout other than 0 makes its thread the holding thread if no
- * thread is, or if the holding thread has not waited for a second and
- * holds nothing back. It stays so while its waits return records, and
- * stops when one of its waits comes back without a record or when it
- * exits; after a second without a wait nothing more is held on it. A wait
- * with timeout 0 never makes its thread the holding thread, with one
- * exception, for event loops in a process that has never created a second
- * thread (glibc 2.32 or later): once `sigx_fd` exists, there a drain does,
- * and its thread stays the holding thread when its drains come back empty,
- * however long it sleeps in `poll` between them (a full queue makes the
- * descriptor readable, so the loop comes back); `sigx_fd()` makes its
- * calling thread that holder if no thread is one, so that a flood before
- * the loop's first drain is held too. Once the process has a second
- * thread, those rules end and the ones above apply to it: a multi-threaded
- * program that must not drop a flood should wait for it in `sigx_wait` on
- * a thread of its own. When sigx's handler runs on the holding thread (the usual
- * case in a single-threaded program) and fills a real-time signal's queue,
- * sigx blocks that signal on this thread, so the kernel keeps further
- * deliveries queued (up to RLIMIT_SIGPENDING) instead of sigx dropping
- * them. Waits then take them off the kernel's queue themselves once the
- * queue is empty, with the `seq`, sender and value a handler would have
- * recorded (`time_ns` is when they were taken), and the signal is unblocked
- * when the kernel has none left: a wait that returns SIGX_ERR_TIMEOUT or
- * sleeps leaves nothing held on its thread. Standard signals and
- * SIGX_ONESHOT, SIGX_CHAIN and SIGX_INTERRUPT signals are never held.
- *
- * While held, the signal shows in the holding thread's mask
- * (`sigx_block(0, &m)`), and a thread it creates or a program it starts
- * with `exec`, `posix_spawn` or `vfork` meanwhile inherits it blocked (a
- * `fork` child does not).
- * Held deliveries never meet another disposition: `sigx_uninstall`,
- * `sigx_ignore`, `sigx_default` and a re-install record them (or count them
- * as dropped when the queue is full) before the change; if the holding
- * thread is another one, it records what is still queued for it before it
- * unblocks the signal at its next wait, which may include deliveries sent
- * to it after the change. If the holding thread stops waiting while it
- * holds a signal, other threads' waits still receive the deliveries sent to
- * the process: sleeping waits look at the kernel's queue at least every
- * 10 ms meanwhile, and a `sigx_fd` drain takes them when it runs, but the
- * descriptor does not become readable for them. Records of deliveries that
- * overlapped on different threads may come out in either order.
+ * Lossless floods: block the signal in every thread (`sigx_block` before
+ * creating threads) and wait in one; the kernel then keeps what is not
+ * taken yet and real-time senders get EAGAIN when its queue is full.
  *
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
  * timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
- * SIGX_ERR_NOT_INSTALLED when no signal in `mask` is installed and none has
- * records queued (also if that becomes true while waiting), so that a wait
- * cannot hang forever by mistake.
+ * SIGX_ERR_NOT_INSTALLED when no signal in `mask` is caught and none has
+ * records queued (also if that becomes true while waiting).
  *
  * Thread-safe. Not async-signal-safe.
  */
 int sigx_wait(uint64_t mask, struct sigx_info *out, int64_t timeout_ms);
 
 /**
- * A file descriptor that polls readable whenever at least one record is
- * queued, for `poll`, `epoll`, `select` and event loops (asyncio, libuv).
- *
- * After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
- * SIGX_ERR_TIMEOUT. While a record is queued the descriptor stays
- * readable; after a drain that found nothing it stops being readable
- * unless a new record arrived. The descriptor is an eventfd created on
- * first call (close-on-exec); every call returns the same one. Do not read
- * or close it. In a forked child it is replaced by one of the child's own.
- *
- * In a program that has never created a second thread, flow control (see
- * `sigx_wait`) holds a flood of real-time signals on the loop's thread back
- * in the kernel instead of dropping what does not fit the queue: the
- * calling thread becomes the holding thread if no thread is.
+ * A file descriptor that polls readable while a record of any signal is
+ * queued, or a delivery of a signal sigx catches is pending in the kernel
+ * for the process: `sigx_fd_mask(SIGX_ALL)`. See `sigx_fd_mask`.
  *
  * Returns the descriptor (>= 0), or SIGX_ERR_SYSTEM (errno set).
  *
  * Thread-safe. Not async-signal-safe.
  */
 int sigx_fd(void);
+
+/**
+ * A file descriptor for `poll`, `epoll`, `select` and event loops that
+ * polls readable while a record of a signal in `mask` is queued, or a
+ * delivery of such a signal that sigx catches is pending in the kernel for
+ * the process (blocked in every thread that could take it), and not
+ * otherwise.
+ *
+ * After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
+ * SIGX_ERR_TIMEOUT (run the drain on a thread that has those signals
+ * blocked, or unblocked, as it likes: the drain takes kernel-pending ones
+ * too). After a drain that found nothing it stops being readable unless
+ * something new arrived; records of other signals never make it readable.
+ * The same mask gives the same descriptor; up to 64 masks (at least 32)
+ * may have one at once. It is close-on-exec; do not read or close it. It
+ * lives as long as the process; in a forked child it keeps its number
+ * (the child's own descriptor).
+ *
+ * Returns the descriptor (>= 0); SIGX_ERR_ARGUMENT if `mask` is 0;
+ * SIGX_ERR_BUSY if 64 other masks have descriptors; SIGX_ERR_SYSTEM (errno
+ * set).
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_fd_mask(uint64_t mask);
 
 /**
  * Delivery figures for `signo`, or summed over all signals for 0 (with the

@@ -44,7 +44,7 @@ ASAN_SKIP='^(test_safety_handler)$'
 #   runs the rest, test_stress_concurrency included (which then skips its
 #   delivery accounting), for data races and lock-order inversions in sigx's
 #   registry, gate and callback locking.
-TSAN_SKIP='^(test_safety_handler|test_api_install|test_callback_basic|test_chain_previous|test_delivery_errno|test_delivery_fd_flood|test_delivery_fd_storm|test_delivery_hold|test_delivery_overflow|test_delivery_self|test_delivery_threads|test_misuse_matrix|test_safety_errno|test_send_reraise|test_stress_flood|test_stress_fork)$'
+TSAN_SKIP='^(test_safety_handler|test_api_install|test_callback_basic|test_chain_previous|test_delivery_errno|test_delivery_fd_storm|test_delivery_overflow|test_delivery_self|test_delivery_threads|test_misuse_matrix|test_safety_errno|test_send_reraise|test_stress_flood|test_stress_fork)$'
 # - test_safety_handler (valgrind): valgrind replaces malloc & co. in every
 #   object, the shim's definitions included, so the shim's self-test cannot
 #   see an allocation in a handler. Everything else runs under memcheck, with
@@ -52,13 +52,7 @@ TSAN_SKIP='^(test_safety_handler|test_api_install|test_callback_basic|test_chain
 #   and delivers signals only between translated blocks, which changes the
 #   timing, not what must hold. (valgrind also keeps SIGRTMAX for itself;
 #   test_misuse_matrix probes for that and expects SIGX_ERR_SYSTEM there.)
-# - test_delivery_hold, test_delivery_fd_flood (valgrind): sigx's flow
-#   control holds a real-time flood back by adding the signal to the
-#   interrupted context's uc_sigmask; valgrind restores the mask from its own
-#   copy at sigreturn and ignores that change (checked with a five-line
-#   program), so under valgrind the flood is dropped and counted instead of
-#   held, and the tests' "nothing dropped" cannot hold.
-VALGRIND_SKIP='^(test_safety_handler|test_delivery_fd_flood|test_delivery_hold)$'
+VALGRIND_SKIP='^(test_safety_handler)$'
 
 tools=("$@")
 [ ${#tools[@]} -eq 0 ] && tools=(asan tsan valgrind)

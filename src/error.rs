@@ -5,7 +5,7 @@
 //! number, timeout or flag word. The constructors apply API.md's checks in
 //! its order: argument values first, then the signal number.
 
-use crate::signals;
+use crate::{flags, signals};
 use std::time::{Duration, Instant};
 
 /// What went wrong; maps one-to-one onto the C status codes.
@@ -143,12 +143,14 @@ pub struct Flags(u32);
 
 impl Flags {
     /// Do not set `SA_RESTART`.
-    pub const INTERRUPT: u32 = 1;
+    pub const INTERRUPT: u32 = flags::SIGX_INTERRUPT;
     /// `SA_RESETHAND`: back to `SIG_DFL` after the first delivery.
-    pub const ONESHOT: u32 = 2;
+    pub const ONESHOT: u32 = flags::SIGX_ONESHOT;
     /// Also call the previous handler.
-    pub const CHAIN: u32 = 4;
-    const ALL: u32 = Self::INTERRUPT | Self::ONESHOT | Self::CHAIN;
+    pub const CHAIN: u32 = flags::SIGX_CHAIN;
+    /// Put the previous disposition back in a forked child.
+    pub const FORK_RESET: u32 = flags::SIGX_FORK_RESET;
+    const ALL: u32 = Self::INTERRUPT | Self::ONESHOT | Self::CHAIN | Self::FORK_RESET;
 
     /// Unknown bits are an argument error.
     pub fn new(bits: u32) -> Result<Self, Error> {

@@ -25,10 +25,9 @@
 pub mod capi;
 /// cbindgen:ignore
 pub mod error;
+pub mod flags;
 /// cbindgen:ignore
 pub mod handler;
-/// cbindgen:ignore
-pub mod hold;
 /// cbindgen:ignore
 pub mod os;
 /// cbindgen:ignore

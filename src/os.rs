@@ -8,7 +8,7 @@
 use std::cell::UnsafeCell;
 use std::io;
 use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use std::sync::atomic::AtomicU32;
 use std::time::Duration;
 
 /// The calling thread's `errno`. Async-signal-safe.
@@ -259,6 +259,171 @@ pub fn sigtimedwait_now(mask: u64) -> Option<libc::siginfo_t> {
     (rc > 0).then(|| unsafe { info.assume_init() })
 }
 
+/// The calling thread's blocked signals as a sigx mask (bit `signo - 1`),
+/// with one system call (the kernel's 64-bit set, not glibc's 1024-bit one).
+pub fn blocked_now() -> u64 {
+    let mut old: u64 = 0;
+    // SAFETY: a NULL new set only reads the mask; `old` is a live 8-byte out-buffer, and 8 is the kernel's sigset size on Linux.
+    unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigprocmask,
+            libc::SIG_BLOCK,
+            std::ptr::null::<u64>(),
+            &mut old as *mut u64,
+            8usize,
+        )
+    };
+    old
+}
+
+/// Reserve `bytes` of private, zero-filled memory that costs nothing until
+/// touched (`MAP_NORESERVE`: no swap is set aside for it either). `None` if
+/// the address space cannot be had.
+pub fn map_zeroed(bytes: usize) -> Option<std::ptr::NonNull<u8>> {
+    if bytes == 0 {
+        return None;
+    }
+    // SAFETY: an anonymous private mapping at an address of the kernel's choosing touches no existing memory.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return None;
+    }
+    std::ptr::NonNull::new(p.cast())
+}
+
+/// Give back a mapping made by [`map_zeroed`].
+///
+/// # Safety
+/// `ptr` and `bytes` are those of one mapping from [`map_zeroed`], and no
+/// reference into it is used afterwards.
+pub unsafe fn unmap(ptr: std::ptr::NonNull<u8>, bytes: usize) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { libc::munmap(ptr.as_ptr().cast(), bytes) };
+}
+
+unsafe extern "C" {
+    fn pthread_setcancelstate(state: c_int, oldstate: *mut c_int) -> c_int;
+    fn pthread_setcanceltype(kind: c_int, oldtype: *mut c_int) -> c_int;
+}
+
+/// glibc and musl: `PTHREAD_CANCEL_DISABLE`.
+const CANCEL_DISABLE: c_int = 1;
+/// glibc and musl: `PTHREAD_CANCEL_ASYNCHRONOUS`.
+const CANCEL_ASYNCHRONOUS: c_int = 1;
+
+/// Disables thread cancellation while it lives (callbacks run under one),
+/// and puts the previous state back when dropped.
+pub struct NoCancel(c_int);
+
+impl NoCancel {
+    /// Disable cancellation for the calling thread now.
+    pub fn new() -> Self {
+        let mut old = 0;
+        // SAFETY: `old` is a valid out-pointer; the state value is valid.
+        unsafe { pthread_setcancelstate(CANCEL_DISABLE, &mut old) };
+        Self(old)
+    }
+}
+
+impl Default for NoCancel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for NoCancel {
+    fn drop(&mut self) {
+        let mut ignored = 0;
+        // SAFETY: puts back the state read in `new`.
+        unsafe { pthread_setcancelstate(self.0, &mut ignored) };
+    }
+}
+
+/// Run `sleep` (one blocking system call, nothing else) as a cancellation
+/// point: with asynchronous cancellation enabled just around it, so that a
+/// `pthread_cancel` ends the thread there, also while it is blocked. The
+/// caller holds no lock and leaves nothing that needs undoing but what a
+/// thread-exit destructor undoes (see `wake::Waiter`).
+pub fn cancellable<R>(sleep: impl FnOnce() -> R) -> R {
+    let mut old = 0;
+    // SAFETY: `old` is a valid out-pointer; the type value is valid. A cancel already pending acts here, where nothing is held.
+    unsafe { pthread_setcanceltype(CANCEL_ASYNCHRONOUS, &mut old) };
+    let r = sleep();
+    let mut ignored = 0;
+    // SAFETY: puts back the type read above.
+    unsafe { pthread_setcanceltype(old, &mut ignored) };
+    r
+}
+
+/// `ppoll` on `fds` (may be empty) for at most `timeout` (None: forever),
+/// with the calling thread's signal mask set to `mask` (a sigx mask) for
+/// the call only. Returns the number of ready descriptors, 0 on timeout, -1
+/// on EINTR or another error. The raw system call with the kernel's 8-byte
+/// set.
+pub fn ppoll(fds: &mut [libc::pollfd], timeout: Option<Duration>, mask: u64) -> c_int {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    });
+    let ts_ptr = ts
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `fds` is a live slice of pollfd the kernel may write `revents` into; `ts_ptr` is NULL or points at `ts`; `mask` is a live 8-byte set, the kernel's sigset size.
+    unsafe {
+        libc::syscall(
+            libc::SYS_ppoll,
+            fds.as_mut_ptr(),
+            fds.len() as libc::nfds_t,
+            ts_ptr,
+            &mask as *const u64,
+            8usize,
+        ) as c_int
+    }
+}
+
+/// A new signalfd for the signals of `mask` (non-blocking, close-on-exec),
+/// or, with `fd` >= 0, change the set of an existing one.
+pub fn signalfd(fd: c_int, mask: u64) -> io::Result<c_int> {
+    let set = sigset_from_mask(mask);
+    // SAFETY: `set` is an initialised set; flags are constants.
+    check(unsafe { libc::signalfd(fd, &set, libc::SFD_NONBLOCK | libc::SFD_CLOEXEC) })
+}
+
+/// A new close-on-exec epoll instance.
+pub fn epoll_create() -> io::Result<c_int> {
+    // SAFETY: plain system call with a constant flag.
+    check(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })
+}
+
+/// Watch `fd` for readability in epoll instance `ep`.
+pub fn epoll_add(ep: c_int, fd: c_int) -> io::Result<()> {
+    let mut ev = libc::epoll_event {
+        events: libc::EPOLLIN as u32,
+        u64: fd as u64,
+    };
+    // SAFETY: `ev` is a live, initialised event.
+    check(unsafe { libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, &mut ev) })?;
+    Ok(())
+}
+
+/// Make `to` refer to what `from` refers to (close-on-exec), then close
+/// `from`: the descriptor keeps its number and gets a new file.
+pub fn move_fd(from: c_int, to: c_int) -> io::Result<()> {
+    // SAFETY: both are descriptors the caller owns; dup3 replaces `to` atomically.
+    let rc = check(unsafe { libc::dup3(from, to, libc::O_CLOEXEC) });
+    close(from);
+    rc.map(|_| ())
+}
+
 /// The disposition of `signo` now.
 pub fn get_action(signo: c_int) -> io::Result<libc::sigaction> {
     // SAFETY: an all-zero sigaction is a valid value (SIG_DFL, empty mask).
@@ -370,37 +535,34 @@ pub fn atfork(
     Ok(())
 }
 
-/// glibc's `__libc_single_threaded` (glibc 2.32 and later): nonzero while
-/// the process has never created a thread. Looked up with `dlsym`, so that
-/// sigx still loads where it does not exist; null then, and the process
-/// counts as multi-threaded.
-static SINGLE_THREADED: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
-
-/// Find `__libc_single_threaded` (normal context, before any handler needs
-/// [`single_threaded`]).
-pub fn find_single_threaded_flag() {
-    // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name only looks the symbol up.
-    let flag = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"__libc_single_threaded".as_ptr()) };
-    // Release: pairs with the Acquire in `single_threaded`.
-    SINGLE_THREADED.store(flag.cast(), Ordering::Release);
-}
-
-/// Whether the process has never had a second thread, as glibc records it;
-/// false where that cannot be known. A true answer is reliable: glibc
-/// clears the flag in `pthread_create` before the new thread exists, and
-/// only the creating thread could still be reading it. Async-signal-safe.
-pub fn single_threaded() -> bool {
-    let flag = SINGLE_THREADED.load(Ordering::Acquire);
-    // SAFETY: non-null only when dlsym found glibc's flag, a `char` that lives as long as libc; glibc writes it from one thread only, before any other exists.
-    !flag.is_null() && unsafe { flag.read_volatile() } != 0
-}
-
 /// `pthread_self()` as an integer, to compare thread identities (it is the
 /// same in a forked child's only thread as in the thread that forked).
 /// Async-signal-safe in practice: glibc and musl read the thread pointer.
 pub fn thread_id() -> usize {
     // SAFETY: pthread_self cannot fail.
     unsafe { libc::pthread_self() as usize }
+}
+
+/// A new thread-specific data key whose destructor `dtor` runs at thread
+/// exit for threads that set a value. `None` if keys are exhausted.
+pub fn thread_key_create(dtor: extern "C" fn(*mut c_void)) -> Option<u32> {
+    let mut key: libc::pthread_key_t = 0;
+    // SAFETY: `key` is a valid out-pointer; `dtor` has the destructor signature and lives as long as the process.
+    (unsafe { libc::pthread_key_create(&mut key, Some(dtor)) } == 0).then_some(key)
+}
+
+/// Set (`on`: a non-null marker) or clear this thread's value of `key`.
+/// Allocates nothing for the first keys a process creates.
+pub fn thread_key_set(key: u32, on: bool) {
+    let value = if on {
+        std::ptr::NonNull::<u8>::dangling()
+            .as_ptr()
+            .cast::<c_void>()
+    } else {
+        std::ptr::null_mut()
+    };
+    // SAFETY: `key` came from `thread_key_create`; the value is never dereferenced.
+    unsafe { libc::pthread_setspecific(key, value) };
 }
 
 /// A mutex built on `pthread_mutex_t`, so that the fork hooks can take it
@@ -428,19 +590,28 @@ impl<T> Mutex<T> {
 
     /// Lock it; the guard unlocks on drop.
     pub fn lock(&self) -> MutexGuard<'_, T> {
-        self.raw_lock();
+        // SAFETY: the guard unlocks it on drop, on this thread.
+        unsafe { self.raw_lock() };
         MutexGuard { mutex: self }
     }
 
     /// Lock without a guard (for the fork hooks). Pair with [`Mutex::raw_unlock`].
-    pub fn raw_lock(&self) {
+    ///
+    /// # Safety
+    /// The caller unlocks it with [`Mutex::raw_unlock`] on this thread (or,
+    /// in a forked child, the thread that forked) and creates no guard
+    /// meanwhile.
+    pub unsafe fn raw_lock(&self) {
         // SAFETY: `raw` is an initialised mutex that is never moved (it lives in a static or behind a reference for its whole life).
         unsafe { libc::pthread_mutex_lock(self.raw.get()) };
     }
 
     /// Unlock a mutex taken with [`Mutex::raw_lock`] by this thread (or, in a
     /// forked child, by the thread that forked).
-    pub fn raw_unlock(&self) {
+    ///
+    /// # Safety
+    /// The caller holds the lock.
+    pub unsafe fn raw_unlock(&self) {
         // SAFETY: the caller holds the lock.
         unsafe { libc::pthread_mutex_unlock(self.raw.get()) };
     }
@@ -489,6 +660,50 @@ impl<T> std::ops::DerefMut for MutexGuard<'_, T> {
 
 impl<T> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
-        self.mutex.raw_unlock();
+        // SAFETY: the guard proves this thread holds the lock.
+        unsafe { self.mutex.raw_unlock() };
+    }
+}
+
+/// A condition variable for [`Mutex`] (`pthread_cond_t`, statically
+/// initialised, so it needs no allocation).
+pub struct Condvar(UnsafeCell<libc::pthread_cond_t>);
+
+// SAFETY: pthread condition variables are made to be shared between threads.
+unsafe impl Sync for Condvar {}
+
+impl Condvar {
+    /// A new condition variable.
+    pub const fn new() -> Self {
+        Self(UnsafeCell::new(libc::PTHREAD_COND_INITIALIZER))
+    }
+
+    /// Release the guard's mutex, sleep until notified (or spuriously), and
+    /// take the mutex again. Not a cancellation point for sigx's purposes:
+    /// callers disable cancellation around it ([`NoCancel`]).
+    pub fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
+        // SAFETY: the guard proves this thread holds the mutex, which is initialised and never moved; the condition variable likewise.
+        unsafe { libc::pthread_cond_wait(self.0.get(), guard.mutex.raw.get()) };
+    }
+
+    /// Wake every thread in [`Condvar::wait`].
+    pub fn notify_all(&self) {
+        // SAFETY: an initialised condition variable.
+        unsafe { libc::pthread_cond_broadcast(self.0.get()) };
+    }
+
+    /// In a forked child, forget waiters that were threads of the parent.
+    ///
+    /// # Safety
+    /// Only in the child side of `fork`, while the child has one thread.
+    pub unsafe fn reinit_after_fork(&self) {
+        // SAFETY: guaranteed by the caller: nobody can be waiting.
+        unsafe { self.0.get().write(libc::PTHREAD_COND_INITIALIZER) };
+    }
+}
+
+impl Default for Condvar {
+    fn default() -> Self {
+        Self::new()
     }
 }

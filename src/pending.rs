@@ -1,19 +1,33 @@
 //! The consumer side of the queues: taking records oldest-first across a set
-//! of signals, the figures, and waiting.
+//! of signals, taking blocked deliveries from the kernel, the figures, and
+//! waiting.
 //!
 //! Runs in normal context only. It reads the rings lock-free (they are never
 //! freed), so waiters never contend with installs on the registry lock.
+//!
+//! **Blocked signals come from the kernel.** A signal the calling thread
+//! has blocked is never handled on that thread, so a wait takes its pending
+//! deliveries itself: `rt_sigtimedwait` with a zero timeout, turned into the
+//! same record the handler makes ([`handler::taken_from_kernel`]), once the
+//! rings of its mask are empty (queued records are older). To sleep, such a
+//! wait uses `ppoll` on the eventfd of its mask with those signals unblocked
+//! for the sleep only: one arriving delivery runs the handler on this thread
+//! and ends the sleep, and the kernel blocks them again before anything
+//! else runs, so a flood stays in the kernel's queue (where senders meet
+//! `EAGAIN` when it is full) instead of overrunning the ring. The thread's
+//! mask is the same before and after. Other waits sleep on the futex event
+//! count.
 
 use crate::error::{Deadline, Error};
-use crate::handler::{CAUGHT, HAS_RING, InfoRing, SLOTS, Slot};
-use crate::hold;
+use crate::handler::{self, InfoRing, SLOTS, Slot};
+use crate::os;
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Iterate the signal numbers whose bits are set in `mask`.
-fn signals_in(mask: u64) -> impl Iterator<Item = usize> {
+pub fn signals_in(mask: u64) -> impl Iterator<Item = usize> {
     let mut m = mask;
     std::iter::from_fn(move || {
         if m == 0 {
@@ -25,55 +39,41 @@ fn signals_in(mask: u64) -> impl Iterator<Item = usize> {
     })
 }
 
+/// The rings of signal `signo`: its current one, then those it replaced.
+fn rings(signo: usize) -> impl Iterator<Item = &'static InfoRing> {
+    let mut next = SLOTS.get(signo).and_then(Slot::queue);
+    std::iter::from_fn(move || {
+        let q = next?;
+        next = q.older;
+        Some(&q.ring)
+    })
+}
+
 /// Take the oldest record (smallest `seq`) among the signals in `mask` whose
 /// `seq` is at most `max_seq`.
 ///
 /// Each ring's head is compared by the key copy in its slot, then popped at
 /// exactly that position; if another consumer took it first, look again.
 pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
-    // Acquire: a set bit means the ring pointer was published before it.
-    let mask = mask & HAS_RING.load(Ordering::Acquire);
-    if mask.is_power_of_two() {
-        // One ring: its head is the oldest record, no comparison needed.
-        let signo = mask.trailing_zeros() as usize + 1;
-        return take_from(signo, max_seq);
-    }
+    // Acquire: a set bit means the queue pointer was published before it.
+    let mask = mask & handler::HAS_QUEUE.load(Ordering::Acquire);
     loop {
-        let mut best = None;
+        let mut best: Option<(usize, &InfoRing, u64, u64)> = None;
         for signo in signals_in(mask) {
-            let Some(ring) = SLOTS[signo].ring() else {
-                continue;
-            };
-            if let Some((pos, seq)) = ring.peek() {
-                if seq <= max_seq && best.is_none_or(|(_, _, _, s)| seq < s) {
-                    best = Some((signo, ring, pos, seq));
+            for ring in rings(signo) {
+                if let Some((pos, seq)) = ring.peek() {
+                    if seq <= max_seq && best.is_none_or(|(_, _, _, s)| seq < s) {
+                        best = Some((signo, ring, pos, seq));
+                    }
                 }
             }
         }
         let (signo, ring, pos, _) = best?;
-        note_length(&SLOTS[signo], ring);
-        if let Some(mut rec) = ring.pop_at(pos) {
-            rec.interpret();
-            // AcqRel: takes every drop counted before this point exactly once.
-            rec.dropped = SLOTS[signo].unreported.swap(0, Ordering::AcqRel);
-            return Some(rec);
-        }
-    }
-}
-
-/// [`take`] for a single signal.
-fn take_from(signo: usize, max_seq: u64) -> Option<sigx_info> {
-    let slot = &SLOTS[signo];
-    let ring = slot.ring()?;
-    loop {
-        let (pos, seq) = ring.peek()?;
-        if seq > max_seq {
-            return None;
-        }
+        let slot = &SLOTS[signo];
         note_length(slot, ring);
         if let Some(mut rec) = ring.pop_at(pos) {
             rec.interpret();
-            // AcqRel: as in `take`.
+            // AcqRel: takes every drop counted before this point exactly once.
             rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
         }
@@ -82,8 +82,7 @@ fn take_from(signo: usize, max_seq: u64) -> Option<sigx_info> {
 
 /// Keep `high_water` up to date before a take. A ring only grows between
 /// two takes, so its length just before one is the most it held since the
-/// previous take; [`stats`] adds the length now. Kept here, in normal
-/// context, rather than in the handler, which then does less.
+/// previous take; [`stats`] adds the length now.
 fn note_length(slot: &Slot, ring: &InfoRing) {
     let len = ring.len();
     // Relaxed: a figure. The load first spares the read-modify-write in the
@@ -95,18 +94,19 @@ fn note_length(slot: &Slot, ring: &InfoRing) {
 
 /// How many records of the signals in `mask` are queued.
 pub fn queued(mask: u64) -> u64 {
-    let mask = mask & HAS_RING.load(Ordering::Acquire);
-    signals_in(mask)
-        .filter_map(|s| SLOTS[s].ring())
-        .map(|r| r.len())
-        .sum()
+    signals_in(mask).flat_map(rings).map(|r| r.len()).sum()
+}
+
+/// Whether a ring of the signals in `mask` holds a record.
+pub fn any_queued(mask: u64) -> bool {
+    signals_in(mask).flat_map(rings).any(|r| !r.is_empty())
 }
 
 /// Figures for one signal (`Some(signo)`) or the sum over all (`None`).
 pub fn stats(signo: Option<i32>) -> sigx_stats {
     let one = |s: usize| {
         let slot = &SLOTS[s];
-        let queued = slot.ring().map_or(0, |r| r.len());
+        let queued = queued(1u64 << (s - 1));
         sigx_stats {
             delivered: slot.delivered.load(Ordering::Relaxed),
             dropped: slot.dropped.load(Ordering::Relaxed),
@@ -127,100 +127,147 @@ pub fn stats(signo: Option<i32>) -> sigx_stats {
     }
 }
 
-/// Wait for a record of a signal in `mask_now()` (re-read on every wake-up,
-/// so a dispatcher sees callbacks registered while it sleeps).
+/// Take one pending delivery of the signals in `blocked` (which the calling
+/// thread has blocked) off the kernel's queue, as a record.
+fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
+    if blocked == 0 {
+        return None;
+    }
+    os::sigtimedwait_now(blocked).and_then(|si| handler::taken_from_kernel(&si))
+}
+
+/// What a waiter needs to know from the registry.
+pub trait Registry {
+    /// The signals to wait for now (re-read on every wake-up, so that a
+    /// dispatcher sees callbacks registered while it sleeps).
+    fn mask(&self) -> u64;
+    /// Which of `mask` sigx catches now.
+    fn caught(&self, mask: u64) -> u64;
+    /// Which of `mask` must reach the handler rather than be taken with
+    /// `sigtimedwait`: `SIGX_CHAIN` signals (the handler calls the previous
+    /// one) and `SIGX_ONESHOT` ones (the kernel resets the disposition when
+    /// it runs the handler).
+    fn handler_only(&self, mask: u64) -> u64;
+}
+
+/// The time left until `deadline` (None: no limit), or `Err` once it has
+/// passed.
+fn remaining(deadline: Deadline) -> Result<Option<Duration>, ()> {
+    match deadline {
+        Deadline::Never => Ok(None),
+        Deadline::Now => Err(()),
+        Deadline::At(at) => match at.checked_duration_since(Instant::now()) {
+            Some(left) if !left.is_zero() => Ok(Some(left)),
+            _ => Err(()),
+        },
+    }
+}
+
+/// How long a wait with blocked signals sleeps at most when the descriptor
+/// table is full and it has no eventfd to be woken through.
+const POLL_WITHOUT_FD: Duration = Duration::from_millis(10);
+
+/// Wait for a record of a signal in `reg.mask()` until `deadline`.
 ///
 /// Fails with `NotInstalled` as soon as no signal of the mask is caught and
 /// none has records queued, and with `Timeout` when the deadline passes.
-/// Either failure settles the eventfd (see [`wake::settle_fd`]).
-pub fn wait(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
-    let result = wait_for(mask_now, deadline);
-    hold::after_wait(result.is_ok());
-    result
-}
-
-/// The oldest record of `mask`, taking a held delivery off the kernel's
-/// queue first if the rings are empty (see [`hold`]).
-fn look(mask: u64) -> Option<sigx_info> {
+/// Either failure settles the descriptors of the mask (see
+/// `wake::settle`). The calling thread's signal mask is the same when this
+/// returns as when it was called.
+pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error> {
+    if let Some(rec) = take(reg.mask(), u64::MAX) {
+        return Ok(rec);
+    }
+    let blocked_here = os::blocked_now();
+    let mut waiter: Option<Waiter> = None;
     loop {
+        let epoch = waiter.as_ref().map(Waiter::epoch);
+        let mask = reg.mask();
         if let Some(rec) = take(mask, u64::MAX) {
-            return Some(rec);
-        }
-        if !hold::pull(mask) {
-            return None;
-        }
-    }
-}
-
-fn wait_for(mask_now: impl Fn() -> u64, deadline: Deadline) -> Result<sigx_info, Error> {
-    let may_sleep = deadline != Deadline::Now;
-    hold::claim(mask_now(), !may_sleep);
-    if may_sleep {
-        // Fast path: a record is already there, so there is no need to
-        // register as a waiter (two SeqCst read-modify-writes). A poll
-        // (timeout 0) registers nothing anyway and goes straight to the loop.
-        if let Some(rec) = look(mask_now()) {
             return Ok(rec);
         }
-    }
-    let waiter = may_sleep.then(Waiter::register);
-    loop {
-        let epoch = waiter.as_ref().map(|w| w.epoch());
-        let mask = mask_now();
-        if let Some(rec) = look(mask) {
+        let caught = reg.caught(mask);
+        let blocked = caught & blocked_here;
+        let via_handler = blocked & reg.handler_only(blocked);
+        if let Some(rec) = take_from_kernel(blocked & !via_handler) {
             return Ok(rec);
         }
-        // Never sleep or give up while holding signals back: the kernel has
-        // nothing more of them for us, and unblocking runs any delivery that
-        // raced in, so look again.
-        if hold::release_if_owner() || (may_sleep && hold::pull_blocked(mask)) {
+        // A pending delivery of those runs the handler during a ppoll that
+        // unblocks them and does not sleep (the kernel blocks them again
+        // after one handler), and its record is taken on the next turn.
+        if via_handler != 0
+            && os::sigpending().is_ok_and(|p| p & via_handler != 0)
+            && os::ppoll(&mut [], Some(Duration::ZERO), blocked_here & !via_handler) < 0
+        {
             continue;
         }
-        // Relaxed: a stale view only delays the NotInstalled answer to the
-        // next wake-up (every change of CAUGHT nudges waiters).
-        let err = if mask & CAUGHT.load(Ordering::Relaxed) == 0 {
-            Error::NotInstalled
+        let left = if caught == 0 {
+            Err(Error::NotInstalled)
         } else {
-            // Another thread holds a signal of ours back: its deliveries
-            // will not wake us, so look again after a while.
-            let poll = hold::held_for(mask).then(|| Instant::now() + hold::POLL_HELD);
-            match (&waiter, epoch, deadline) {
-                (Some(w), Some(e), Deadline::Never) => {
-                    w.sleep(e, poll);
-                    continue;
+            remaining(deadline).map_err(|()| Error::Timeout)
+        };
+        let left = match left {
+            Ok(left) => left,
+            Err(e) => {
+                // One last look: a record may have arrived during the sleep
+                // that just timed out.
+                if let Some(rec) = take(mask, u64::MAX) {
+                    return Ok(rec);
                 }
-                (Some(w), Some(e), Deadline::At(at)) if Instant::now() < at => {
-                    w.sleep(e, Some(poll.map_or(at, |p| p.min(at))));
-                    continue;
-                }
-                _ => Error::Timeout,
+                wake::settle(mask, any_queued);
+                return Err(e);
             }
         };
-        // One last look: a record may have arrived during the sleep that
-        // just timed out (a poll looked a moment ago).
-        if may_sleep {
-            if let Some(rec) = take(mask, u64::MAX) {
-                return Ok(rec);
-            }
-        }
-        // A handler on this thread may have held something back since the
-        // release above; a wait that gives up leaves nothing held.
-        if hold::release_if_owner() {
+        if blocked != 0 {
+            sleep_unblocked(mask, blocked_here & !blocked, left);
             continue;
         }
-        // Deliveries held back in the kernel count as queued for the
-        // eventfd: a drain on this thread would take them.
-        wake::settle_fd(|| queued(u64::MAX) > 0 || hold::held_pending());
-        return Err(err);
+        match (&waiter, epoch) {
+            (Some(w), Some(e)) => w.sleep(e, left),
+            // Register, then look again before sleeping (the epoch must be
+            // read after registering and before the look).
+            _ => waiter = Some(Waiter::register()),
+        }
     }
+}
+
+/// Sleep until a record of `mask` is queued, a delivery of the signals
+/// that `sleep_mask` leaves unblocked runs its handler here, or `left`
+/// passes: `ppoll` on the mask's eventfd with the thread's mask set to
+/// `sleep_mask` for the call only. A cancellation point.
+fn sleep_unblocked(mask: u64, sleep_mask: u64, left: Option<Duration>) {
+    let entry = wake::entry_for(mask, any_queued).ok().flatten();
+    let mut fds = Vec::with_capacity(1);
+    let left = match entry {
+        Some((i, fd)) => {
+            let mut queued = false;
+            wake::settle_entry(i, || {
+                queued = any_queued(mask);
+                queued
+            });
+            if queued {
+                return;
+            }
+            fds.push(libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            });
+            left
+        }
+        None => Some(left.map_or(POLL_WITHOUT_FD, |l| l.min(POLL_WITHOUT_FD))),
+    };
+    os::cancellable(|| os::ppoll(&mut fds, left, sleep_mask));
 }
 
 /// In a forked child (single-threaded, signals blocked): empty every ring and
 /// zero the figures. `SEQ` carries on.
 pub fn reset_after_fork() {
     for slot in &SLOTS[1..] {
-        if let Some(ring) = slot.ring() {
-            ring.reset();
+        let mut q = slot.queue();
+        while let Some(queue) = q {
+            queue.ring.reset();
+            q = queue.older;
         }
         slot.delivered.store(0, Ordering::Relaxed);
         slot.dropped.store(0, Ordering::Relaxed);

@@ -1,17 +1,24 @@
 //! The bounded lock-free ring that holds one signal's pending records.
 //!
 //! This is Dmitry Vyukov's bounded multi-producer/multi-consumer queue: every
-//! slot carries a turn number that says who may use it next. A producer owns
-//! slot `pos % cap` when its turn is `2 * pos`; it claims `pos` with one CAS on
-//! `tail`, writes the value, and hands the slot to consumers by storing
-//! `2 * pos + 1`. A consumer claims `pos` with one CAS on `head`, copies the
-//! value out, and hands the slot to the next lap's producer by storing
-//! `2 * (pos + cap)`. (Vyukov's original uses `pos`, `pos + 1` and
-//! `pos + cap`, which collide when `cap == 1`; loom found that. Doubling keeps
-//! "published" and "free" apart for every capacity.)
-//! Neither side ever waits for the other: a producer that finds its slot still
-//! owned by the previous lap reports `Full` (the caller counts a drop), and a
-//! consumer that finds it not yet published reports empty.
+//! slot carries a turn number that says who may use it next. Position `pos`
+//! lives in slot `pos % cap` during lap `pos / cap`. The slot is free for the
+//! producer of `pos` when its turn is `2 * lap`; that producer claims `pos`
+//! with one CAS on `tail`, writes the value and hands the slot to consumers by
+//! storing `2 * lap + 1`. A consumer claims `pos` with one CAS on `head`,
+//! copies the value out and hands the slot to the next lap's producer by
+//! storing `2 * (lap + 1)`. Neither side ever waits for the other: a producer
+//! that finds its slot still owned by the previous lap reports `Full` (the
+//! caller counts a drop), and a consumer that finds it not yet published
+//! reports empty. (Counting laps rather than positions, unlike Vyukov's
+//! original, is what lets an all-zero slot mean "free for lap 0".)
+//!
+//! That is what makes capacity a limit rather than an allocation: the slots
+//! live in an anonymous mapping reserved for the whole capacity, whose pages
+//! the kernel hands out zero-filled on first touch, so a new ring needs no
+//! initialising pass and memory is used only as records pass through it. A
+//! ring is never resized or moved: a handler may hold a reference to it at
+//! any time, so it lives as long as the process.
 //!
 //! Each slot also keeps a copy of the record's `key` (sigx's delivery `seq`) in
 //! an atomic, so that a consumer can compare the heads of several rings
@@ -20,15 +27,15 @@
 //! fails if another consumer took it first.
 //!
 //! The payload must be `Copy`: the ring never runs destructors, which is what
-//! lets a signal handler push into it. Capacity is exact (any value >= 1), so
-//! the index is a remainder, or a mask when the capacity is a power of two.
+//! lets a signal handler push into it. Capacity is exact (any value >= 1).
 //!
 //! Producers are signal handlers. The ring is safe for them because a push is
 //! a bounded number of atomic operations plus one plain copy into a slot that
 //! the CAS made exclusively theirs; it never allocates, locks or blocks.
 //!
-//! Under `--cfg loom` the atomics and the cell come from loom, and the tests at
-//! the bottom model-check push, pop, peek/pop_at and overflow.
+//! Under `--cfg loom` the atomics and the cell come from loom (and the slots
+//! from the heap), and the tests at the bottom model-check push, pop,
+//! peek/pop_at and overflow.
 
 #[cfg(loom)]
 use loom::sync::atomic::{AtomicU64, Ordering};
@@ -44,13 +51,11 @@ use loom::cell::UnsafeCell;
 
 #[cfg(not(loom))]
 #[derive(Debug)]
+#[repr(transparent)]
 struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
 
 #[cfg(not(loom))]
 impl<T> UnsafeCell<T> {
-    fn new(value: T) -> Self {
-        Self(std::cell::UnsafeCell::new(value))
-    }
     fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
         f(self.0.get())
     }
@@ -67,34 +72,91 @@ pub struct Full;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pushed {
     /// How many values the ring held just after the push (an estimate under
-    /// concurrency, used for `high_water`).
+    /// concurrency).
     pub queued: u64,
     /// Whether the slot the next push needs was still taken: the next push
     /// would fail if nothing changes. Besides a ring holding `cap` values,
     /// this covers a consumer that has claimed the oldest value but not yet
-    /// freed its slot, e.g. because the caller interrupted it (a signal
-    /// handler on the consumer's own thread), when `queued` says there is
-    /// room.
+    /// freed its slot.
     pub full: bool,
 }
 
+/// One slot. All-zero bytes are a valid slot that is free for lap 0.
+#[repr(C)]
 struct Slot<T> {
-    /// Whose turn: `2 * pos` (free for the producer of `pos`), `2 * pos + 1`
-    /// (holds the value pushed at `pos`).
+    /// Whose turn, for the slot's current lap `l`: `2 * l` (free for the
+    /// producer of lap `l`), `2 * l + 1` (holds the value pushed in lap `l`).
     turn: AtomicU64,
     /// Copy of the value's key, readable without racing on `value`.
     key: AtomicU64,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
+/// The slots: a private anonymous mapping, zero-filled by the kernel on
+/// first touch (so untouched pages cost no memory), or under loom a boxed
+/// slice built slot by slot.
+struct Slots<T> {
+    #[cfg(not(loom))]
+    ptr: std::ptr::NonNull<Slot<T>>,
+    #[cfg(loom)]
+    slots: Box<[Slot<T>]>,
+    #[cfg(not(loom))]
+    len: usize,
+}
+
+#[cfg(not(loom))]
+impl<T> Slots<T> {
+    fn zeroed(len: usize) -> Option<Self> {
+        let bytes = len.checked_mul(std::mem::size_of::<Slot<T>>())?;
+        let ptr = crate::os::map_zeroed(bytes)?;
+        Some(Self {
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+
+    fn get(&self, index: usize) -> &Slot<T> {
+        debug_assert!(index < self.len);
+        // SAFETY: `index < len` (the callers reduce positions modulo `len`), and the mapping holds `len` slots; all-zero bytes are a valid `Slot` (atomics at 0, an uninitialised payload), and the kernel zero-fills anonymous pages.
+        unsafe { &*self.ptr.as_ptr().add(index) }
+    }
+}
+
+#[cfg(not(loom))]
+impl<T> Drop for Slots<T> {
+    fn drop(&mut self) {
+        let bytes = self.len * std::mem::size_of::<Slot<T>>();
+        // SAFETY: the mapping was made by `map_zeroed` with this size, and `&mut self` means no slot reference outlives it.
+        unsafe { crate::os::unmap(self.ptr.cast(), bytes) };
+    }
+}
+
+#[cfg(loom)]
+impl<T> Slots<T> {
+    fn zeroed(len: usize) -> Option<Self> {
+        let slots = (0..len)
+            .map(|_| Slot {
+                turn: AtomicU64::new(0),
+                key: AtomicU64::new(0),
+                value: UnsafeCell::new(MaybeUninit::uninit()),
+            })
+            .collect();
+        Some(Self { slots })
+    }
+
+    fn get(&self, index: usize) -> &Slot<T> {
+        &self.slots[index]
+    }
+}
+
 /// A bounded MPMC ring of `Copy` values, each tagged with a `u64` key.
 pub struct Ring<T> {
-    slots: Box<[Slot<T>]>,
-    /// `slots.len()`, never 0 (so `%` needs no zero check).
+    slots: Slots<T>,
+    /// `slots.len`, never 0 (so `%` and `/` need no zero check).
     cap: NonZeroU64,
-    /// `cap - 1` when `cap` is a power of two (the index is then a mask, not
-    /// a division), else 0.
-    mask: u64,
+    /// `log2(cap)` when `cap` is a power of two (lap and index are then a
+    /// shift and a mask, not a division), else `u32::MAX`.
+    shift: u32,
     /// Next position to pop.
     head: AtomicU64,
     /// Next position to push.
@@ -106,32 +168,21 @@ pub struct Ring<T> {
 // claimed it; the `turn` release/acquire pair orders those accesses. `T: Send`
 // because values move between threads.
 unsafe impl<T: Copy + Send> Sync for Ring<T> {}
-// SAFETY: the ring owns its slots; moving it moves plain data and atomics.
+// SAFETY: the ring owns its slots; moving it moves a pointer and atomics.
 unsafe impl<T: Copy + Send> Send for Ring<T> {}
 
 impl<T: Copy> Ring<T> {
-    /// Allocate a ring of exactly `cap` slots (`cap >= 1`). Returns `None` if
-    /// `cap` is 0 or the memory cannot be had.
+    /// Reserve a ring of exactly `cap` slots (`cap >= 1`). Returns `None` if
+    /// `cap` is 0 or the address space cannot be had. Touches no slot.
     pub fn new(cap: usize) -> Option<Self> {
-        if cap == 0 {
-            return None;
-        }
-        let mut slots = Vec::new();
-        slots.try_reserve_exact(cap).ok()?;
-        for i in 0..cap as u64 {
-            slots.push(Slot {
-                turn: AtomicU64::new(2 * i),
-                key: AtomicU64::new(0),
-                value: UnsafeCell::new(MaybeUninit::uninit()),
-            });
-        }
+        let cap64 = NonZeroU64::new(cap as u64)?;
         Some(Self {
-            slots: slots.into_boxed_slice(),
-            cap: NonZeroU64::new(cap as u64)?,
-            mask: if cap.is_power_of_two() {
-                cap as u64 - 1
+            slots: Slots::zeroed(cap)?,
+            cap: cap64,
+            shift: if cap.is_power_of_two() {
+                cap.trailing_zeros()
             } else {
-                0
+                u32::MAX
             },
             head: AtomicU64::new(0),
             tail: AtomicU64::new(0),
@@ -143,17 +194,15 @@ impl<T: Copy> Ring<T> {
         self.cap.get() as usize
     }
 
-    fn slot(&self, pos: u64) -> &Slot<T> {
-        // A capacity of 1 has mask 0 and takes the division, which is then
-        // by 1.
-        let index = if self.mask != 0 {
-            pos & self.mask
+    /// The slot of `pos` and its lap.
+    #[inline(always)]
+    fn locate(&self, pos: u64) -> (&Slot<T>, u64) {
+        let (index, lap) = if self.shift != u32::MAX {
+            (pos & (self.cap.get() - 1), pos >> self.shift)
         } else {
-            pos % self.cap
+            (pos % self.cap, pos / self.cap)
         };
-        debug_assert!(index < self.cap.get());
-        // SAFETY: either way `index < cap == slots.len()` (`mask` is `cap - 1`). Unchecked, so that the handler has no panic path here.
-        unsafe { self.slots.get_unchecked(index as usize) }
+        (self.slots.get(index as usize), lap)
     }
 
     /// Append `value`, or fail with [`Full`] when the slot it needs is not
@@ -163,11 +212,11 @@ impl<T: Copy> Ring<T> {
         // (acquire) decides ownership.
         let mut pos = self.tail.load(Ordering::Relaxed);
         loop {
-            let slot = self.slot(pos);
+            let (slot, lap) = self.locate(pos);
             // Acquire: pairs with the consumer's release of this slot, so our
             // write below cannot overtake its read of the previous lap.
             let turn = slot.turn.load(Ordering::Acquire);
-            if turn == 2 * pos {
+            if turn == 2 * lap {
                 // Relaxed CAS: ownership is published through `turn` below.
                 match self.tail.compare_exchange_weak(
                     pos,
@@ -177,25 +226,27 @@ impl<T: Copy> Ring<T> {
                 ) {
                     Ok(_) => {
                         slot.value.with_mut(|p| {
-                            // SAFETY: the CAS made `pos` ours alone, and `turn == 2 * pos` says the last consumer is done with it.
+                            // SAFETY: the CAS made `pos` ours alone, and `turn == 2 * lap` says the last consumer is done with the slot.
                             unsafe { p.write(MaybeUninit::new(value)) }
                         });
                         slot.key.store(key, Ordering::Relaxed);
                         // Release: publishes the value and key to the consumer.
-                        slot.turn.store(2 * pos + 1, Ordering::Release);
+                        slot.turn.store(2 * lap + 1, Ordering::Release);
                         let head = self.head.load(Ordering::Relaxed);
+                        let (next, next_lap) = self.locate(pos + 1);
                         // Acquire, as above: the same test the next push
                         // will make.
-                        let next = self.slot(pos + 1).turn.load(Ordering::Acquire);
+                        let free = next.turn.load(Ordering::Acquire) >= 2 * next_lap;
                         return Ok(Pushed {
                             queued: (pos + 1).saturating_sub(head),
-                            full: next < 2 * (pos + 1),
+                            full: !free,
                         });
                     }
                     Err(now) => pos = now,
                 }
-            } else if turn < 2 * pos {
-                // The slot still holds the value from one lap ago: full.
+            } else if turn < 2 * lap {
+                // The slot still holds (or is being filled with) the value of
+                // one lap ago: full.
                 return Err(Full);
             } else {
                 // Another producer got `pos` first; start again from the tail.
@@ -207,9 +258,9 @@ impl<T: Copy> Ring<T> {
     /// Position and key of the oldest value, if one is ready.
     pub fn peek(&self) -> Option<(u64, u64)> {
         let pos = self.head.load(Ordering::Acquire);
-        let slot = self.slot(pos);
+        let (slot, lap) = self.locate(pos);
         // Acquire: pairs with the producer's release, making `key` visible.
-        if slot.turn.load(Ordering::Acquire) == 2 * pos + 1 {
+        if slot.turn.load(Ordering::Acquire) == 2 * lap + 1 {
             // The key may already belong to a later lap if the value was
             // popped meanwhile; `pop_at(pos)` then fails, so it is harmless.
             Some((pos, slot.key.load(Ordering::Relaxed)))
@@ -221,10 +272,10 @@ impl<T: Copy> Ring<T> {
     /// Pop the value at `pos` as returned by [`Ring::peek`], or `None` if some
     /// other consumer took it first.
     pub fn pop_at(&self, pos: u64) -> Option<T> {
-        let slot = self.slot(pos);
+        let (slot, lap) = self.locate(pos);
         // Acquire: if the slot is (still) published for `pos`, its value is
         // visible to us.
-        if slot.turn.load(Ordering::Acquire) != 2 * pos + 1 {
+        if slot.turn.load(Ordering::Acquire) != 2 * lap + 1 {
             return None;
         }
         // Relaxed CAS: the acquire above already synchronised with the
@@ -232,11 +283,10 @@ impl<T: Copy> Ring<T> {
         self.head
             .compare_exchange(pos, pos + 1, Ordering::Relaxed, Ordering::Relaxed)
             .ok()?;
-        // SAFETY: the CAS made us the only consumer of `pos`; `turn == 2*pos+1` (acquired above) says the producer finished writing it.
+        // SAFETY: the CAS made us the only consumer of `pos`; `turn == 2*lap+1` (acquired above) says the producer finished writing it.
         let value = slot.value.with(|p| unsafe { (*p).assume_init() });
         // Release: our read is done before a producer may reuse the slot.
-        slot.turn
-            .store(2 * (pos + self.cap.get()), Ordering::Release);
+        slot.turn.store(2 * (lap + 1), Ordering::Release);
         Some(value)
     }
 
@@ -262,18 +312,23 @@ impl<T: Copy> Ring<T> {
         self.len() == 0
     }
 
-    /// Forget every value and return to the state of a new ring.
+    /// Forget every value: the ring becomes empty where it stands.
     ///
     /// Only for a process with no other thread and no handler that can touch
-    /// the ring (the child side of `fork`, with signals blocked): it repairs a
-    /// slot that a thread of the parent had claimed but never published.
+    /// the ring (the child side of `fork`, with signals blocked). It repairs
+    /// the slots of the last lap, which a thread of the parent may have left
+    /// claimed but unpublished (a push) or claimed but not freed (a pop): each
+    /// becomes free for its next lap. Those slots were touched already, so
+    /// this touches no new page.
     pub fn reset(&self) {
-        for (i, slot) in self.slots.iter().enumerate() {
-            slot.turn.store(2 * i as u64, Ordering::Relaxed);
+        let tail = self.tail.load(Ordering::Relaxed);
+        for pos in tail.saturating_sub(self.cap.get())..tail {
+            let (slot, lap) = self.locate(pos);
+            slot.turn.store(2 * (lap + 1), Ordering::Relaxed);
         }
-        self.head.store(0, Ordering::Relaxed);
-        // Release: orders the slot resets before any later push sees the tail.
-        self.tail.store(0, Ordering::Release);
+        // Release: orders the slot repairs before any later push sees the
+        // head.
+        self.head.store(tail, Ordering::Release);
     }
 }
 

@@ -1,74 +1,139 @@
-//! Which signals sigx has changed, what it replaced, and the callbacks.
+//! Which signals sigx catches, what it replaced, what it chains to, the
+//! callbacks, and the descriptors of `sigx_fd_mask`.
 //!
-//! All changes go through one mutex (`REGISTRY`). The handler never takes it:
-//! it sees only the atomics in [`crate::handler`], which the functions here
-//! publish in the order the handler needs (ring and flags first, then
-//! `sigaction`; `sigaction` back first, then the bookkeeping).
+//! **One source of truth per fact.** Whether sigx's handler is a signal's
+//! disposition is the kernel's to say: it is asked ([`kernel_is_sigx`])
+//! wherever sigx cannot know the answer, namely for `SIGX_ONESHOT` signals
+//! (the kernel resets them on the first delivery) and for signals
+//! `sigx_reraise` defaulted from signal context. What sigx installed, with
+//! which flags, the disposition it saved, the capacity asked for and the
+//! callback live in [`State`], behind one mutex, and nowhere else. The
+//! atomics the lock-free readers use (`CAUGHT`, `VERIFY`, `CALLBACKS`,
+//! `HAS_QUEUE` and each slot's queue and chain index) are views of that
+//! state, written only by the methods here while the lock is held.
 //!
-//! Callbacks have a second lock, the *gate*. `sigx_dispatch` holds it from
-//! the moment it looks a callback up until the callback returns, and every
-//! change that removes or replaces a callback takes it too. That is what
-//! makes "once `sigx_on(signo, NULL)` has returned, the old callback never
-//! starts again" true. The gate is reentrant for the dispatching thread, so a
-//! callback may call `sigx_on` or `sigx_uninstall` on itself. Lock order:
-//! gate, then registry.
+//! **Nothing swaps a caught signal's queue.** A queue is created at the
+//! first install, and replaced (for a new capacity) only by an install of a
+//! signal that sigx does not catch and whose queue is empty; even then the
+//! old ring stays readable (see `handler::Queue`).
 //!
-//! Fork: the `pthread_atfork` hooks take the registry lock before `fork` and
-//! release it on both sides, so the child never inherits it held by a thread
-//! it does not have. The gate is not taken (fork must not wait for a long
-//! callback); the child re-initialises it if another thread held it. The
-//! child then empties the queues (see API.md).
+//! **Callbacks run outside every lock.** A dispatcher takes a reference to
+//! the signal's current [`Registration`] and counts itself as running it
+//! (under the lock), then calls it with no lock held and cancellation
+//! disabled. Removing a registration marks it removed, then waits on a
+//! condition variable until its own runs are over — except on a thread
+//! that is running it (a callback removing itself), which returns at once.
+//! Whoever sees the last run end after the removal calls `release` (the
+//! remover after its wait, or the dispatcher that ended the last run).
+//!
+//! Fork: the `pthread_atfork` hooks block every signal and take the locks
+//! before `fork`, and release them on both sides; the child empties the
+//! queues, gives each descriptor a file of its own under the same number,
+//! forgets runs of other threads, and puts back `SIGX_FORK_RESET` signals.
 
 use crate::error::{Error, Flags, Signal, Timeout};
-use crate::handler::{self, CAUGHT, HAS_RING, InfoRing, SEQ, SLOTS};
+use crate::handler::{self, CHAINS, MAX_CHAINS, Queue, SEQ, SLOTS};
+use crate::pending::{self, signals_in};
 use crate::queue::Ring;
 use crate::record::sigx_info;
-use crate::{hold, os, pending, wake};
+use crate::{flags, os, wake};
+use std::cell::RefCell;
 use std::os::raw::c_void;
+use std::sync::Arc;
 use std::sync::Once;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
-/// Records a signal's queue keeps unless told otherwise.
-pub const DEFAULT_CAPACITY: u32 = 1024;
-/// The largest capacity `sigx_set_capacity` accepts.
-pub const MAX_CAPACITY: u32 = 1 << 20;
-
-/// A C callback and its user pointer.
-#[derive(Clone, Copy)]
+/// A C callback, its user pointer and its finalizer.
 pub struct Callback {
     /// The function.
     pub func: unsafe extern "C" fn(*const sigx_info, *mut c_void),
     /// Passed back unchanged; sigx never dereferences it.
     pub user: *mut c_void,
+    /// Called once with `user` when the registration is gone for good.
+    pub release: Option<unsafe extern "C" fn(*mut c_void)>,
 }
 
-// SAFETY: sigx never dereferences `user`; passing it to the callback on
-// another thread is what the C API documents.
-unsafe impl Send for Callback {}
+/// One `sigx_on`/`sigx_on_release` registration.
+pub struct Registration {
+    cb: Callback,
+    /// Runs in progress (changed under the registry lock).
+    running: AtomicU32,
+    /// Replaced or removed (under the lock).
+    removed: AtomicBool,
+    /// `release` was claimed by someone (under the lock).
+    released: AtomicBool,
+    /// Removers waiting for the runs to end (under the lock).
+    waiting: AtomicU32,
+}
 
-#[derive(Clone, Copy)]
+// SAFETY: sigx never dereferences `user`; calling the callback and `release`
+// on other threads with it is what the C API documents. The atomics are
+// changed under the registry lock.
+unsafe impl Send for Registration {}
+// SAFETY: as above.
+unsafe impl Sync for Registration {}
+
+impl Registration {
+    /// Claim the call of `release` (caller holds the lock; the runs are
+    /// over). Returns what to call after unlocking.
+    fn claim_release(&self) -> Option<Release> {
+        if self.released.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        self.cb.release.map(|f| Release(f, self.cb.user))
+    }
+}
+
+/// A `release(user)` call to make once no lock is held.
+struct Release(unsafe extern "C" fn(*mut c_void), *mut c_void);
+
+impl Release {
+    fn run(self) {
+        let _nc = os::NoCancel::new();
+        // SAFETY: the function and pointer the caller registered together; the registration is gone and none of its runs is in progress, which is when the C API says release is called.
+        unsafe { (self.0)(self.1) };
+    }
+}
+
 struct Entry {
+    /// sigx installed its handler with these flags, and has not changed the
+    /// disposition since (the kernel may have: see `VERIFY`).
+    installed: Option<Flags>,
     /// The disposition before sigx first changed the signal.
     saved: Option<libc::sigaction>,
+    /// Index into `CHAINS` of the saved disposition's handler (0: none).
+    chain: u32,
     /// Capacity set with `sigx_set_capacity`, if any.
     capacity: Option<u32>,
-    callback: Option<Callback>,
+    /// The callback.
+    callback: Option<Arc<Registration>>,
 }
 
 impl Entry {
     const EMPTY: Entry = Entry {
+        installed: None,
         saved: None,
+        chain: 0,
         capacity: None,
         callback: None,
     };
 }
 
+/// A user descriptor: the epoll instance `sigx_fd_mask` returned, and the
+/// signalfd inside it (the table entry's eventfd is the other member).
+struct UserFd {
+    mask: u64,
+    epoll: i32,
+    signalfd: i32,
+    eventfd: i32,
+}
+
 struct State {
     entries: [Entry; 65],
     default_capacity: u32,
-    /// Rings replaced after a capacity change. A handler or waiter may still
-    /// hold a reference, so they are kept, not freed.
-    retired: Vec<&'static InfoRing>,
+    /// `CHAINS` entries in use (entry 0 is never used).
+    chains: usize,
+    user_fds: Vec<UserFd>,
 }
 
 // SAFETY: the raw `user` pointers inside are never dereferenced by sigx.
@@ -76,182 +141,288 @@ unsafe impl Send for State {}
 
 static REGISTRY: os::Mutex<State> = os::Mutex::new(State {
     entries: [Entry::EMPTY; 65],
-    default_capacity: DEFAULT_CAPACITY,
-    retired: Vec::new(),
+    default_capacity: flags::SIGX_CAPACITY_DEFAULT,
+    chains: 1,
+    user_fds: Vec::new(),
 });
+/// Signalled when a registration's last run ends and a remover waits.
+static RUNS_ENDED: os::Condvar = os::Condvar::new();
 
-/// Bit `signo - 1` set while a callback is registered (read lock-free by
-/// dispatchers).
+/// Signals whose disposition sigx set to its handler (the installs in
+/// `State`). Includes `SIGX_ONESHOT` signals the kernel may have reset.
+static CAUGHT: AtomicU64 = AtomicU64::new(0);
+/// Signals of `CAUGHT` whose disposition the kernel may have changed
+/// without sigx (ONESHOT installs, `sigx_reraise`): ask it.
+static VERIFY: AtomicU64 = AtomicU64::new(0);
+/// Signals `sigx_reraise` set to `SIG_DFL` from outside the lock; the next
+/// registry call forgets them as `sigx_default` would.
+static RERAISED: AtomicU64 = AtomicU64::new(0);
+/// Signals with a callback.
 static CALLBACKS: AtomicU64 = AtomicU64::new(0);
+/// Installs with `SIGX_CHAIN` or `SIGX_ONESHOT`, whose deliveries must run
+/// the handler (a wait never takes them with `sigtimedwait`).
+static HANDLER_ONLY: AtomicU64 = AtomicU64::new(0);
 
-/// The reentrant gate around callbacks (see the module docs).
-static GATE: os::Mutex<()> = os::Mutex::new(());
-/// `os::thread_id()` of the gate's holder, 0 when free.
-static GATE_OWNER: AtomicUsize = AtomicUsize::new(0);
-
-/// Holds the gate; releases it on drop unless it was re-entered.
-struct GateGuard {
-    outer: bool,
+thread_local! {
+    /// Registrations whose callbacks run on this thread now (innermost
+    /// last), so that a callback removing its own registration is not made
+    /// to wait for itself.
+    static RUNNING_HERE: RefCell<Vec<*const Registration>> = const { RefCell::new(Vec::new()) };
 }
 
-fn enter_gate() -> GateGuard {
-    let me = os::thread_id();
-    // Relaxed: only this thread can have stored its own id.
-    if GATE_OWNER.load(Ordering::Relaxed) == me {
-        return GateGuard { outer: false };
-    }
-    GATE.raw_lock();
-    GATE_OWNER.store(me, Ordering::Relaxed);
-    GateGuard { outer: true }
+fn running_here(reg: &Registration) -> bool {
+    RUNNING_HERE
+        .try_with(|r| r.borrow().contains(&(reg as *const Registration)))
+        .unwrap_or(false)
 }
 
-impl Drop for GateGuard {
-    fn drop(&mut self) {
-        if self.outer {
-            GATE_OWNER.store(0, Ordering::Relaxed);
-            GATE.raw_unlock();
+/// Whether sigx's handler is `signo`'s disposition in the kernel right now.
+pub fn kernel_is_sigx(signo: i32) -> bool {
+    os::get_action(signo).is_ok_and(|a| a.sa_sigaction == handler::handle as *const () as usize)
+}
+
+/// The signals of `mask` that sigx catches now. Lock-free: the installs,
+/// corrected by asking the kernel about the signals it may have reset.
+pub fn caught(mask: u64) -> u64 {
+    // Acquire: pairs with the releases in `State::publish`.
+    let mut c = CAUGHT.load(Ordering::Acquire) & mask;
+    for signo in signals_in(c & VERIFY.load(Ordering::Acquire)) {
+        if !kernel_is_sigx(signo as i32) {
+            c &= !(1u64 << (signo - 1));
         }
     }
+    c
+}
+
+type Locked = os::MutexGuard<'static, State>;
+
+/// Work left for after a registry operation, outside its critical section.
+enum After {
+    /// Call a `release` this thread claimed (no lock held).
+    Release(Release),
+    /// Wait, lock held and cancellation disabled, until the runs of a
+    /// removed registration are over, then release it if nobody else did.
+    Wait(Arc<Registration>),
+}
+
+/// Take the registry lock (setting the process up on first use) and catch
+/// up with `sigx_reraise` calls made meanwhile.
+fn lock() -> (Locked, Vec<After>) {
+    PROCESS_SETUP.call_once(|| {
+        // Failure (ENOMEM) leaves fork without the reset; nothing else to do.
+        let _ = os::atfork(before_fork, after_fork_parent, after_fork_child);
+    });
+    let mut state = REGISTRY.lock();
+    let mut releases = Vec::new();
+    let reraised = RERAISED.swap(0, Ordering::AcqRel);
+    for signo in signals_in(reraised) {
+        if !kernel_is_sigx(signo as i32) {
+            // As `sigx_default` would have: no longer caught, no callback.
+            state.entries[signo].installed = None;
+            state.publish(signo);
+            releases.extend(state.remove_callback(signo));
+        }
+    }
+    (state, releases)
 }
 
 static PROCESS_SETUP: Once = Once::new();
 
-/// Once per process, before the first install or descriptor: the fork hooks,
-/// and the lookup flow control needs (`os::single_threaded`).
-fn ensure_process_setup() {
-    PROCESS_SETUP.call_once(|| {
-        // Failure (ENOMEM) leaves fork without the reset; nothing else to do.
-        let _ = os::atfork(before_fork, after_fork_parent, after_fork_child);
-        // Before any handler or wait asks (see `hold`).
-        os::find_single_threaded_flag();
-    });
-}
-
-/// The forking thread's signal mask, saved by `before_fork` while it holds
-/// the registry lock and restored on both sides of the fork.
-struct ForkMask(std::cell::UnsafeCell<Option<libc::sigset_t>>);
-
-// SAFETY: only the thread holding the registry lock (the forking thread,
-// between `before_fork` and the after-fork hooks) touches it.
-unsafe impl Sync for ForkMask {}
-
-static FORK_MASK: ForkMask = ForkMask(std::cell::UnsafeCell::new(None));
-
-/// Blocks every signal across `fork`: a signal sent to the new child before
-/// it has run is delivered on its first return to user space, which is
-/// before this hook's child half empties the queues. Blocked, it waits in
-/// the kernel until the reset is done, and is then recorded in the child.
-extern "C" fn before_fork() {
-    let mask = os::block_all_signals();
-    REGISTRY.raw_lock();
-    // SAFETY: we hold the registry lock, which guards FORK_MASK.
-    unsafe { *FORK_MASK.0.get() = Some(mask) };
-}
-
-/// Give the forking thread its mask back. Caller holds the registry lock.
-fn restore_fork_mask() {
-    // SAFETY: the caller holds the registry lock, which guards FORK_MASK.
-    if let Some(mask) = unsafe { (*FORK_MASK.0.get()).take() } {
-        os::restore_sigmask(&mask);
+impl State {
+    /// Bring the lock-free views of `signo` in line with its entry.
+    fn publish(&mut self, signo: usize) {
+        let bit = 1u64 << (signo - 1);
+        let e = &self.entries[signo];
+        let set = |word: &AtomicU64, on: bool| {
+            // Release: pairs with the acquire loads of the readers.
+            if on {
+                word.fetch_or(bit, Ordering::AcqRel);
+            } else {
+                word.fetch_and(!bit, Ordering::AcqRel);
+            }
+        };
+        set(&CAUGHT, e.installed.is_some());
+        set(&VERIFY, e.installed.is_some_and(|f| f.has(Flags::ONESHOT)));
+        set(
+            &HANDLER_ONLY,
+            e.installed
+                .is_some_and(|f| f.has(Flags::ONESHOT) || f.has(Flags::CHAIN)),
+        );
+        set(&CALLBACKS, e.callback.is_some());
+        let chain = match e.installed {
+            Some(f) if f.has(Flags::CHAIN) => e.chain,
+            _ => 0,
+        };
+        // Release: the CHAINS entry was written before its index.
+        SLOTS[signo].chain.store(chain, Ordering::Release);
+        self.refresh_signalfds();
     }
-}
 
-extern "C" fn after_fork_parent() {
-    restore_fork_mask();
-    REGISTRY.raw_unlock();
-}
-
-extern "C" fn after_fork_child() {
-    // Signals are still blocked (see `before_fork`): no handler can push
-    // while the rings are reset.
-    pending::reset_after_fork();
-    wake::reset_after_fork();
-    let held = hold::reset_after_fork();
-    // The gate is not taken before fork: a callback may run for long, and
-    // fork must not wait for it. If a thread of the parent held it, that
-    // thread is gone in the child, so the gate starts free.
-    if GATE_OWNER.load(Ordering::Relaxed) != os::thread_id() {
-        GATE_OWNER.store(0, Ordering::Relaxed);
-        // SAFETY: we are the child's only thread and we do not hold the gate.
-        unsafe { GATE.reinit_after_fork() };
-    }
-    restore_fork_mask();
-    if held != 0 {
-        // Cannot fail for SIG_UNBLOCK with a valid set.
-        let _ = os::thread_sigmask(libc::SIG_UNBLOCK, held);
-    }
-    REGISTRY.raw_unlock();
-}
-
-fn ring_for(state: &mut State, sig: Signal) -> Result<&'static InfoRing, Error> {
-    let slot = &SLOTS[sig.get() as usize];
-    let entry = &state.entries[sig.get() as usize];
-    let want = entry.capacity.unwrap_or(state.default_capacity) as usize;
-    if let Some(ring) = slot.ring() {
-        // Keep a ring of the right size, or one that still holds records.
-        if ring.capacity() == want || !ring.is_empty() {
-            return Ok(ring);
+    /// Give every user descriptor's signalfd the caught signals of its mask.
+    fn refresh_signalfds(&self) {
+        let caught = CAUGHT.load(Ordering::Acquire);
+        for u in &self.user_fds {
+            let _ = os::signalfd(u.signalfd, u.mask & caught);
         }
     }
-    state.retired.try_reserve(1).map_err(|_| Error::NoMemory)?;
-    let ring: &'static InfoRing = Box::leak(Box::new(Ring::new(want).ok_or(Error::NoMemory)?));
-    if let Some(old) = slot.ring() {
-        state.retired.push(old);
+
+    /// Remember the disposition sigx is about to replace, the first time
+    /// only, and the chain entry of its handler.
+    fn save_original(&mut self, sig: Signal) -> Result<(), Error> {
+        let signo = sig.get() as usize;
+        if self.entries[signo].saved.is_some() {
+            return Ok(());
+        }
+        let old = os::get_action(sig.get())?;
+        self.entries[signo].chain = self.chain_index(&old)?;
+        self.entries[signo].saved = Some(old);
+        Ok(())
     }
-    slot.publish_ring(ring);
-    // Release: the ring pointer is visible before the bit that announces it.
-    HAS_RING.fetch_or(sig.bit(), Ordering::Release);
-    Ok(ring)
+
+    /// The `CHAINS` index for a disposition's handler (0 for SIG_DFL,
+    /// SIG_IGN and sigx's own), appending an entry if it is new.
+    fn chain_index(&mut self, action: &libc::sigaction) -> Result<u32, Error> {
+        let f = action.sa_sigaction;
+        if f == libc::SIG_DFL || f == libc::SIG_IGN || f == handler::handle as *const () as usize {
+            return Ok(0);
+        }
+        let siginfo = action.sa_flags & libc::SA_SIGINFO != 0;
+        let found = (1..self.chains).find(|&i| {
+            CHAINS[i].func.load(Ordering::Relaxed) == f
+                && CHAINS[i].siginfo.load(Ordering::Relaxed) == siginfo
+        });
+        if let Some(i) = found {
+            return Ok(i as u32);
+        }
+        if self.chains >= MAX_CHAINS {
+            return Err(Error::NoMemory);
+        }
+        let i = self.chains;
+        CHAINS[i].siginfo.store(siginfo, Ordering::Relaxed);
+        CHAINS[i].func.store(f, Ordering::Relaxed);
+        self.chains += 1;
+        Ok(i as u32)
+    }
+
+    /// Whether sigx catches `signo` now (its install, checked with the
+    /// kernel where the kernel may have reset it).
+    fn catches(&self, signo: usize) -> bool {
+        self.entries[signo].installed.is_some() && caught(1u64 << (signo - 1)) != 0
+    }
+
+    /// Make sure `sig` has a queue of the capacity it should have. A queue
+    /// that exists is kept while sigx catches the signal or records wait in
+    /// it; otherwise a new one replaces it, keeping the old one readable.
+    fn ensure_queue(&mut self, sig: Signal) -> Result<(), Error> {
+        let signo = sig.get() as usize;
+        let slot = &SLOTS[signo];
+        let want = self.entries[signo]
+            .capacity
+            .unwrap_or(self.default_capacity) as usize;
+        let old = slot.queue();
+        if let Some(q) = old {
+            if q.ring.capacity() == want || !q.ring.is_empty() || self.catches(signo) {
+                return Ok(());
+            }
+        }
+        let ring = Ring::new(want).ok_or(Error::NoMemory)?;
+        let queue: &'static Queue = Box::leak(Box::new(Queue { ring, older: old }));
+        slot.publish_queue(queue);
+        // Release: the queue pointer is visible before the bit announcing it.
+        handler::HAS_QUEUE.fetch_or(sig.bit(), Ordering::Release);
+        Ok(())
+    }
+
+    /// Install sigx's handler for `sig` with `flags` (lock held).
+    fn install(&mut self, sig: Signal, flags: Flags) -> Result<(), Error> {
+        let signo = sig.get() as usize;
+        self.save_original(sig)?;
+        self.ensure_queue(sig)?;
+        let mut sa_flags = libc::SA_ONSTACK;
+        if !flags.has(Flags::INTERRUPT) {
+            sa_flags |= libc::SA_RESTART;
+        }
+        if flags.has(Flags::ONESHOT) {
+            sa_flags |= libc::SA_RESETHAND;
+        }
+        // The chain index first, so that the handler chains as asked from
+        // its first run under the new disposition.
+        let was = self.entries[signo].installed.replace(flags);
+        self.publish(signo);
+        if let Err(e) = os::set_action(sig.get(), &os::handler_action(handler::handle, sa_flags)) {
+            self.entries[signo].installed = was;
+            self.publish(signo);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Take the callback of `signo` away and wait until its runs on other
+    /// threads have ended (not for a run on this thread: a callback removing
+    /// itself). Returns the `release` call to make after unlocking, if this
+    /// thread is the one to make it.
+    fn remove_callback(&mut self, signo: usize) -> Option<After> {
+        let old = self.entries[signo].callback.take()?;
+        self.publish(signo);
+        old.removed.store(true, Ordering::Relaxed);
+        Self::settle_removed(old)
+    }
+
+    /// The rest of `remove_callback`, for a registration already taken out
+    /// of its entry and marked removed.
+    fn settle_removed(old: Arc<Registration>) -> Option<After> {
+        if old.running.load(Ordering::Relaxed) == 0 {
+            return old.claim_release().map(After::Release);
+        }
+        if running_here(&old) {
+            // A callback removing itself: the dispatcher ending the last
+            // run calls release.
+            return None;
+        }
+        Some(After::Wait(old))
+    }
 }
 
-/// Remember the disposition sigx is about to replace, the first time only,
-/// and tell the handler what to chain to.
-fn save_original(entry: &mut Entry, sig: Signal) -> Result<(), Error> {
-    if entry.saved.is_some() {
-        return Ok(());
+/// Finish a registry operation: wait (lock held, cancellation disabled)
+/// for the runs of registrations it removed, then unlock, nudge waiters,
+/// and make the `release` calls this thread claimed.
+fn finish(mut state: Locked, after: Vec<After>) {
+    let mut calls = Vec::new();
+    for a in after {
+        match a {
+            After::Release(r) => calls.push(r),
+            After::Wait(old) => {
+                let _nc = os::NoCancel::new();
+                old.waiting.fetch_add(1, Ordering::Relaxed);
+                while old.running.load(Ordering::Relaxed) != 0 {
+                    RUNS_ENDED.wait(&mut state);
+                }
+                old.waiting.fetch_sub(1, Ordering::Relaxed);
+                calls.extend(old.claim_release());
+            }
+        }
     }
-    let old = os::get_action(sig.get())?;
-    let slot = &SLOTS[sig.get() as usize];
-    let f = old.sa_sigaction;
-    let callable = f != libc::SIG_DFL && f != libc::SIG_IGN;
-    slot.chain_siginfo
-        .store(old.sa_flags & libc::SA_SIGINFO != 0, Ordering::Relaxed);
-    // Release: `chain_siginfo` is visible before `chain_to`.
-    slot.chain_to
-        .store(if callable { f } else { 0 }, Ordering::Release);
-    entry.saved = Some(old);
-    Ok(())
+    drop(state);
+    // Waiters re-check their masks and what is installed.
+    wake::nudge();
+    for r in calls {
+        r.run();
+    }
 }
 
-/// Catch `sig` with sigx's handler.
+/// Run `op` under the registry lock, then [`finish`].
+fn with_state<T>(
+    op: impl FnOnce(&mut State, &mut Vec<After>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let (mut state, mut pending) = lock();
+    let result = op(&mut state, &mut pending);
+    finish(state, pending);
+    result
+}
+
+/// Catch `sig` with sigx's handler. A callback stays registered.
 pub fn install(sig: Signal, flags: Flags) -> Result<(), Error> {
-    ensure_process_setup();
-    let mut state = REGISTRY.lock();
-    ring_for(&mut state, sig)?;
-    let mut entry = state.entries[sig.get() as usize];
-    save_original(&mut entry, sig)?;
-    let slot = &SLOTS[sig.get() as usize];
-    // Relaxed: sigaction below orders it before any delivery to our handler.
-    slot.flags.store(flags.bits(), Ordering::Relaxed);
-    let mut sa_flags = libc::SA_ONSTACK;
-    if !flags.has(Flags::INTERRUPT) {
-        sa_flags |= libc::SA_RESTART;
-    }
-    if flags.has(Flags::ONESHOT) {
-        sa_flags |= libc::SA_RESETHAND;
-    }
-    // A re-install may change the flags to ones whose signals are never
-    // held: record what is held first (see hold::settle_before_change).
-    hold::settle_before_change(sig.get(), || {
-        os::set_action(sig.get(), &os::handler_action(handler::handle, sa_flags))
-    })?;
-    CAUGHT.fetch_or(sig.bit(), Ordering::SeqCst);
-    if CALLBACKS.load(Ordering::SeqCst) & sig.bit() == 0 {
-        // Dropped by `sigx_reraise`, which cannot take the lock.
-        entry.callback = None;
-    }
-    state.entries[sig.get() as usize] = entry;
-    Ok(())
+    with_state(|state, _| state.install(sig, flags))
 }
 
 /// Whether sigx's handler is the disposition of `sig` right now (asks the
@@ -269,45 +440,29 @@ enum Disposition {
 
 /// Set `SIG_IGN`, `SIG_DFL` or the saved disposition, and drop the callback.
 fn set_disposition(sig: Signal, to: Disposition) -> Result<(), Error> {
-    let _gate = enter_gate();
-    let mut state = REGISTRY.lock();
-    let mut entry = state.entries[sig.get() as usize];
-    let action = match to {
-        Disposition::Ignore => {
-            save_original(&mut entry, sig)?;
-            os::plain_action(libc::SIG_IGN)
+    let signo = sig.get() as usize;
+    with_state(|state, pending| {
+        let action = match to {
+            Disposition::Ignore => {
+                state.save_original(sig)?;
+                os::plain_action(libc::SIG_IGN)
+            }
+            Disposition::Default => {
+                state.save_original(sig)?;
+                os::plain_action(libc::SIG_DFL)
+            }
+            Disposition::Restore => state.entries[signo].saved.ok_or(Error::NotInstalled)?,
+        };
+        os::set_action(sig.get(), &action)?;
+        state.entries[signo].installed = None;
+        if let Disposition::Restore = to {
+            state.entries[signo].saved = None;
+            state.entries[signo].chain = 0;
         }
-        Disposition::Default => {
-            save_original(&mut entry, sig)?;
-            os::plain_action(libc::SIG_DFL)
-        }
-        Disposition::Restore => entry.saved.ok_or(Error::NotInstalled)?,
-    };
-    // Not caught any more from here on: a holder releasing the signal now
-    // records what it still holds instead of unblocking it into the new
-    // disposition (hold::release_if_owner). Put back if the change fails.
-    let was_caught = CAUGHT.fetch_and(!sig.bit(), Ordering::SeqCst) & sig.bit() != 0;
-    // Deliveries held back in the kernel were sent while sigx caught the
-    // signal: record them before the new disposition could see them.
-    if let Err(e) = hold::settle_before_change(sig.get(), || os::set_action(sig.get(), &action)) {
-        if was_caught {
-            CAUGHT.fetch_or(sig.bit(), Ordering::SeqCst);
-        }
-        return Err(e.into());
-    }
-    CALLBACKS.fetch_and(!sig.bit(), Ordering::SeqCst);
-    entry.callback = None;
-    if let Disposition::Restore = to {
-        let slot = &SLOTS[sig.get() as usize];
-        slot.chain_to.store(0, Ordering::Release);
-        slot.flags.store(0, Ordering::Relaxed);
-        entry.saved = None;
-    }
-    state.entries[sig.get() as usize] = entry;
-    drop(state);
-    // Waiters re-check whether their mask still has something installed.
-    wake::nudge();
-    Ok(())
+        state.publish(signo);
+        pending.extend(state.remove_callback(signo));
+        Ok(())
+    })
 }
 
 /// `SIG_IGN`.
@@ -327,48 +482,88 @@ pub fn uninstall(sig: Signal) -> Result<(), Error> {
 
 /// Set one signal's capacity (`Some`) or the default (`None`).
 pub fn set_capacity(sig: Option<Signal>, records: u32) -> Result<(), Error> {
-    if !(1..=MAX_CAPACITY).contains(&records) {
+    if !(1..=flags::SIGX_CAPACITY_MAX).contains(&records) {
         return Err(Error::Argument);
     }
-    let mut state = REGISTRY.lock();
-    match sig {
-        None => state.default_capacity = records,
-        Some(sig) => {
-            let busy = CAUGHT.load(Ordering::SeqCst) & sig.bit() != 0
-                || SLOTS[sig.get() as usize]
-                    .ring()
-                    .is_some_and(|r| !r.is_empty());
-            if busy {
-                return Err(Error::Busy);
+    with_state(|state, _| {
+        match sig {
+            None => state.default_capacity = records,
+            Some(sig) => {
+                let signo = sig.get() as usize;
+                if state.catches(signo) || pending::any_queued(sig.bit()) {
+                    return Err(Error::Busy);
+                }
+                state.entries[signo].capacity = Some(records);
             }
-            state.entries[sig.get() as usize].capacity = Some(records);
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Register, replace (`Some`) or remove (`None`) the callback of `sig`,
 /// installing the signal with flags 0 if sigx does not catch it yet.
 pub fn on(sig: Signal, callback: Option<Callback>) -> Result<(), Error> {
-    let _gate = enter_gate();
-    match callback {
-        None => {
-            let mut state = REGISTRY.lock();
-            state.entries[sig.get() as usize].callback = None;
-            CALLBACKS.fetch_and(!sig.bit(), Ordering::SeqCst);
-        }
-        Some(cb) => {
-            if CAUGHT.load(Ordering::SeqCst) & sig.bit() == 0 {
-                install(sig, Flags::default())?;
+    let signo = sig.get() as usize;
+    with_state(|state, pending| {
+        if let Some(cb) = callback {
+            if !state.catches(signo) {
+                state.install(sig, Flags::default())?;
             }
-            let mut state = REGISTRY.lock();
-            state.entries[sig.get() as usize].callback = Some(cb);
-            CALLBACKS.fetch_or(sig.bit(), Ordering::SeqCst);
+            let new = Arc::new(Registration {
+                cb,
+                running: AtomicU32::new(0),
+                removed: AtomicBool::new(false),
+                released: AtomicBool::new(false),
+                waiting: AtomicU32::new(0),
+            });
+            let old = state.entries[signo].callback.replace(new);
+            state.publish(signo);
+            if let Some(old) = old {
+                old.removed.store(true, Ordering::Relaxed);
+                pending.extend(State::settle_removed(old));
+            }
+        } else {
+            pending.extend(state.remove_callback(signo));
         }
+        Ok(())
+    })
+}
+
+/// What a dispatcher waits for: records of signals with callbacks.
+struct Callbacks;
+
+impl pending::Registry for Callbacks {
+    fn mask(&self) -> u64 {
+        CALLBACKS.load(Ordering::SeqCst)
     }
-    // A dispatcher asleep on the old set of callbacks looks again.
-    wake::nudge();
-    Ok(())
+    fn caught(&self, mask: u64) -> u64 {
+        caught(mask)
+    }
+    fn handler_only(&self, mask: u64) -> u64 {
+        // Acquire: pairs with the releases in `State::publish`.
+        HANDLER_ONLY.load(Ordering::Acquire) & mask
+    }
+}
+
+/// What `sigx_wait` waits for: a fixed mask.
+pub struct Fixed(pub u64);
+
+impl pending::Registry for Fixed {
+    fn mask(&self) -> u64 {
+        self.0
+    }
+    fn caught(&self, mask: u64) -> u64 {
+        caught(mask)
+    }
+    fn handler_only(&self, mask: u64) -> u64 {
+        // Acquire: pairs with the releases in `State::publish`.
+        HANDLER_ONLY.load(Ordering::Acquire) & mask
+    }
+}
+
+/// Wait for a record of a signal in `mask`.
+pub fn wait(mask: u64, timeout: Timeout) -> Result<sigx_info, Error> {
+    pending::wait(&Fixed(mask), timeout.deadline())
 }
 
 /// Wait for records of signals with callbacks and run their callbacks.
@@ -376,9 +571,7 @@ pub fn on(sig: Signal, callback: Option<Callback>) -> Result<(), Error> {
 pub fn dispatch(timeout: Timeout) -> Result<u32, Error> {
     let deadline = timeout.deadline();
     loop {
-        // The check inside `wait` also covers "no callback registered": an
-        // empty mask has nothing caught.
-        let first = pending::wait(|| CALLBACKS.load(Ordering::SeqCst), deadline)?;
+        let first = pending::wait(&Callbacks, deadline)?;
         // Records delivered after this point wait for the next call.
         let last = SEQ.load(Ordering::SeqCst);
         let mut ran = 0u32;
@@ -396,39 +589,217 @@ pub fn dispatch(timeout: Timeout) -> Result<u32, Error> {
     }
 }
 
-/// What `sigx_reraise` must forget before it sets `SIG_DFL` behind the
-/// registry's back: the signal is no longer caught and has no callback.
-/// Async-signal-safe (atomics and a futex wake only); the registry entry is
-/// reconciled on the next install.
-pub fn forget_for_reraise(sig: Signal) {
-    CAUGHT.fetch_and(!sig.bit(), Ordering::SeqCst);
-    CALLBACKS.fetch_and(!sig.bit(), Ordering::SeqCst);
-    wake::nudge();
-}
-
-/// Run the callback of `rec.signo` if one is still registered.
+/// Run the callback of `rec.signo` if one is registered, with no lock held
+/// and cancellation disabled.
 fn run_callback(rec: &sigx_info) -> bool {
-    let _gate = enter_gate();
-    let cb = REGISTRY.lock().entries[rec.signo as usize].callback;
-    match cb {
-        Some(cb) => {
-            // SAFETY: `func` is the function the caller registered for this signal and has not removed (we hold the gate, so it cannot be removed before the call starts); `rec` is a live record.
-            unsafe { (cb.func)(rec, cb.user) };
-            true
-        }
+    let Some(reg) = begin_run(rec.signo as usize) else {
         // Removed between the wait and now: the record is consumed, which
         // is what removing the callback asked for.
-        None => false,
+        return false;
+    };
+    let _nc = os::NoCancel::new();
+    let me = Arc::as_ptr(&reg);
+    let _ = RUNNING_HERE.try_with(|r| r.borrow_mut().push(me));
+    // SAFETY: `func` is the function the caller registered with `user`; its registration counts this run, so removal waits for it (or, from this thread, leaves the release to us).
+    unsafe { (reg.cb.func)(rec, reg.cb.user) };
+    let _ = RUNNING_HERE.try_with(|r| {
+        let mut r = r.borrow_mut();
+        if let Some(i) = r.iter().rposition(|&p| p == me) {
+            r.remove(i);
+        }
+    });
+    end_run(&reg);
+    true
+}
+
+/// Count a run of `signo`'s current registration, if there is one.
+fn begin_run(signo: usize) -> Option<Arc<Registration>> {
+    let (state, after) = lock();
+    let reg = state.entries.get(signo).and_then(|e| e.callback.clone());
+    if let Some(r) = &reg {
+        r.running.fetch_add(1, Ordering::Relaxed);
+    }
+    if after.is_empty() {
+        drop(state);
+    } else {
+        finish(state, after);
+    }
+    reg
+}
+
+/// A run of `reg` ended: wake its removers, or call `release` if it was the
+/// last run of a removed registration that nobody waits for.
+fn end_run(reg: &Registration) {
+    let guard = REGISTRY.lock();
+    let left = reg.running.fetch_sub(1, Ordering::Relaxed) - 1;
+    let mut release = None;
+    if left == 0 && reg.removed.load(Ordering::Relaxed) {
+        if reg.waiting.load(Ordering::Relaxed) > 0 {
+            RUNS_ENDED.notify_all();
+        } else {
+            release = reg.claim_release();
+        }
+    }
+    drop(guard);
+    if let Some(r) = release {
+        r.run();
     }
 }
 
-/// The eventfd, created on first use.
-pub fn event_fd() -> Result<i32, Error> {
-    ensure_process_setup();
-    let _state = REGISTRY.lock();
-    let fd = wake::event_fd()?;
-    // Records queued before the descriptor existed must make it readable.
-    wake::settle_fd(|| pending::queued(u64::MAX) > 0);
-    hold::claim_for_loop();
-    Ok(fd)
+/// What `sigx_reraise` does to sigx's state from signal context:
+/// note the signal, so that the next registry call (and every wait, at
+/// once) asks the kernel about it. Async-signal-safe (atomics only).
+pub fn note_reraise(sig: Signal) {
+    RERAISED.fetch_or(sig.bit(), Ordering::AcqRel);
+    VERIFY.fetch_or(sig.bit(), Ordering::AcqRel);
 }
+
+/// The descriptor for `mask` (the same one for the same mask), creating
+/// it on first use: an epoll instance holding the mask's eventfd and a
+/// signalfd for the mask's caught signals.
+pub fn fd_mask(mask: u64) -> Result<i32, Error> {
+    if mask == 0 {
+        return Err(Error::Argument);
+    }
+    with_state(|state, _| {
+        if let Some(u) = state.user_fds.iter().find(|u| u.mask == mask) {
+            return Ok(u.epoll);
+        }
+        state.user_fds.try_reserve(1).map_err(|_| Error::NoMemory)?;
+        let (_, eventfd) = wake::entry_for(mask, pending::any_queued)?.ok_or(Error::Busy)?;
+        let caught = CAUGHT.load(Ordering::Acquire);
+        let signalfd = os::signalfd(-1, mask & caught)?;
+        let epoll = match make_epoll(eventfd, signalfd) {
+            Ok(ep) => ep,
+            Err(e) => {
+                os::close(signalfd);
+                return Err(e.into());
+            }
+        };
+        state.user_fds.push(UserFd {
+            mask,
+            epoll,
+            signalfd,
+            eventfd,
+        });
+        Ok(epoll)
+    })
+}
+
+fn make_epoll(eventfd: i32, signalfd: i32) -> std::io::Result<i32> {
+    let ep = os::epoll_create()?;
+    let added = os::epoll_add(ep, eventfd).and_then(|()| os::epoll_add(ep, signalfd));
+    if let Err(e) = added {
+        os::close(ep);
+        return Err(e);
+    }
+    Ok(ep)
+}
+
+/// Blocks every signal across `fork`: a signal sent to the new child before
+/// it has run is delivered on its first return to user space, which is
+/// before this hook's child half empties the queues. Blocked, it waits in
+/// the kernel until the reset is done, and is then recorded in the child.
+extern "C" fn before_fork() {
+    let mask = os::block_all_signals();
+    // SAFETY: released in `after_fork_parent` / `after_fork_child`, on this thread or (in the child) its copy.
+    unsafe { REGISTRY.raw_lock() };
+    wake::lock_for_fork();
+    FORK_MASK.with_locked(|m| *m = Some(mask));
+}
+
+extern "C" fn after_fork_parent() {
+    wake::unlock_after_fork();
+    let mask = FORK_MASK.with_locked(Option::take);
+    // SAFETY: taken in `before_fork` on this thread.
+    unsafe { REGISTRY.raw_unlock() };
+    if let Some(mask) = mask {
+        os::restore_sigmask(&mask);
+    }
+}
+
+extern "C" fn after_fork_child() {
+    // Signals are still blocked (see `before_fork`): no handler can push
+    // while the rings are reset.
+    pending::reset_after_fork();
+    wake::reset_after_fork();
+    wake::unlock_after_fork();
+    // SAFETY: the child has one thread, which holds the registry lock (taken in `before_fork`); nobody waits on the condition variable in the child.
+    unsafe {
+        RUNS_ENDED.reinit_after_fork();
+        REGISTRY.data_locked().after_fork();
+    }
+    let mask = FORK_MASK.with_locked(Option::take);
+    // SAFETY: taken in `before_fork` by the thread the child continues.
+    unsafe { REGISTRY.raw_unlock() };
+    if let Some(mask) = mask {
+        os::restore_sigmask(&mask);
+    }
+}
+
+impl State {
+    /// The child side of `fork` (lock held, one thread, signals blocked).
+    fn after_fork(&mut self) {
+        // Runs of other threads do not exist here: count only this thread's.
+        let mine: Vec<*const Registration> = RUNNING_HERE
+            .try_with(|r| r.borrow().clone())
+            .unwrap_or_default();
+        for e in self.entries.iter() {
+            if let Some(reg) = &e.callback {
+                let n = mine.iter().filter(|&&p| p == Arc::as_ptr(reg)).count();
+                reg.running.store(n as u32, Ordering::Relaxed);
+                reg.waiting.store(0, Ordering::Relaxed);
+            }
+        }
+        // Each user descriptor: a signalfd and an epoll of the child's own,
+        // on the same numbers (the eventfds were renewed by `wake`).
+        let caught = CAUGHT.load(Ordering::Acquire);
+        for u in &self.user_fds {
+            if let Ok(sfd) = os::signalfd(-1, u.mask & caught) {
+                let _ = os::move_fd(sfd, u.signalfd);
+            }
+            if let Ok(ep) = make_epoll(u.eventfd, u.signalfd) {
+                let _ = os::move_fd(ep, u.epoll);
+            }
+        }
+        // SIGX_FORK_RESET: put back what sigx replaced, as uninstall would.
+        // The callback is forgotten without calling release: until it execs,
+        // the child of a threaded parent may only make async-signal-safe
+        // calls.
+        for signo in 1..self.entries.len() {
+            let reset = self.entries[signo]
+                .installed
+                .is_some_and(|f| f.has(Flags::FORK_RESET));
+            if !reset {
+                continue;
+            }
+            if let Some(saved) = self.entries[signo].saved.take() {
+                let _ = os::set_action(signo as i32, &saved);
+            }
+            let e = &mut self.entries[signo];
+            e.installed = None;
+            e.chain = 0;
+            if let Some(reg) = e.callback.take() {
+                std::mem::forget(reg);
+            }
+            self.publish(signo);
+        }
+    }
+}
+
+/// The forking thread's signal mask, saved by `before_fork` while it holds
+/// the registry lock and restored on both sides of the fork.
+struct ForkMask(std::cell::UnsafeCell<Option<libc::sigset_t>>);
+
+// SAFETY: only the thread holding the registry lock (the forking thread,
+// between `before_fork` and the after-fork hooks) touches it.
+unsafe impl Sync for ForkMask {}
+
+impl ForkMask {
+    fn with_locked<R>(&self, f: impl FnOnce(&mut Option<libc::sigset_t>) -> R) -> R {
+        // SAFETY: the callers hold the registry lock, which guards FORK_MASK.
+        f(unsafe { &mut *self.0.get() })
+    }
+}
+
+static FORK_MASK: ForkMask = ForkMask(std::cell::UnsafeCell::new(None));

@@ -1,174 +1,239 @@
-//! Waking waiters: a futex event count, and the optional eventfd.
+//! Waking waiters: the futex event count, and the descriptors of
+//! `sigx_fd_mask` (a fixed table of eventfds, one per mask).
 //!
-//! The event count is two atomics. `EPOCH` moves on after every record is
-//! published; `WAITERS` says how many threads may be asleep on it. A waiter
-//! registers, reads the epoch, looks for work and only then sleeps on the
-//! epoch value it read, so a record published after its look bumps the epoch
-//! and either stops the sleep from starting (the futex sees a changed word)
-//! or wakes it. The publisher calls `FUTEX_WAKE` only when `WAITERS` is
-//! non-zero: a delivery that nobody waits for costs no system call.
+//! The protocols themselves are in `wake_protocol.rs` (model-checked with
+//! loom, below); this module holds the process's instances and the system
+//! calls behind them. [`notify`] runs inside the signal handler and is part
+//! of the signal zone: atomics and single system calls only, and only when
+//! someone sleeps or a descriptor of the signal's is not readable yet.
 //!
-//! Both sides use SeqCst for the epoch bump and the waiter count: the
-//! publisher's "bump, then read WAITERS" and the waiter's "register, then
-//! read EPOCH" must not both see the old value (the store-load pattern that
-//! only sequential consistency rules out).
-//!
-//! The eventfd exists only once `sigx_fd()` asked for it (`EVENT_FD` is -1
-//! until then), so the handler does not pay for a `write` otherwise; and
-//! while it is readable, further deliveries do not write it again
-//! (`FD_ARMED`, see [`settle_fd`]).
-//!
-//! [`notify`] runs inside the signal handler and is part of the signal zone:
-//! atomics and single system calls only.
+//! A user descriptor is more than its eventfd: `sigx_fd_mask` returns an
+//! epoll instance holding the eventfd (readable while records of the mask
+//! are queued) and a signalfd for the mask's caught signals (readable while
+//! one of them is pending in the kernel, i.e. blocked in every thread that
+//! could take it). Waits that sleep with some of their signals blocked use
+//! the bare eventfd (see `pending`).
 
 use crate::os;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
-static EPOCH: AtomicU32 = AtomicU32::new(0);
-static WAITERS: AtomicU32 = AtomicU32::new(0);
-/// The thread that registered last (`os::thread_id`). When it is the only
-/// waiter and the handler runs on that very thread, the handler has
-/// interrupted the waiter itself: the waiter is not asleep, and on return its
-/// futex sees the new epoch, so the wake system call can be skipped.
-static LAST_WAITER: AtomicUsize = AtomicUsize::new(0);
-static EVENT_FD: AtomicI32 = AtomicI32::new(-1);
-/// Set by whoever writes the eventfd, cleared by [`settle_fd`] after it
-/// reads it: while set, the descriptor is readable (or about to be), so a
-/// burst of deliveries costs one `write`, not one each.
-static FD_ARMED: AtomicBool = AtomicBool::new(false);
+mod atomic {
+    pub use std::sync::atomic::*;
+    /// Nothing: see `wake_protocol.rs` on `sc_fence`.
+    #[inline(always)]
+    pub fn sc_fence() {}
+}
+#[path = "wake_protocol.rs"]
+mod protocol;
 
-/// Tell waiters (and the eventfd) that something changed. Async-signal-safe.
-#[inline]
-pub fn notify() {
-    // SeqCst: see the module docs (store-load against `Waiter::register`).
-    EPOCH.fetch_add(1, Ordering::SeqCst);
-    let waiters = WAITERS.load(Ordering::SeqCst);
-    // SeqCst: if we read a stale LAST_WAITER (our own id) while another
-    // thread is registering, its store comes after our load in the total
-    // order, so its epoch read, which follows that store, sees our bump.
-    let only_us = waiters == 1 && LAST_WAITER.load(Ordering::SeqCst) == os::thread_id();
-    if waiters != 0 && !only_us {
-        os::futex_wake_all(&EPOCH);
+use protocol::{EventCount, FdArm, FdEntry, FdTable, Sys};
+
+/// How many descriptor masks can exist at once (API.md asks for 32).
+pub const FD_MASKS: usize = 64;
+
+/// The real system calls.
+struct Os;
+
+impl Sys for Os {
+    fn futex_wait(&self, word: &atomic::AtomicU32, expected: u32, timeout: Option<Duration>) {
+        os::futex_wait(word, expected, timeout);
     }
-    // Acquire: pairs with the release that published a new descriptor.
-    let fd = EVENT_FD.load(Ordering::Acquire);
-    // SeqCst: see `settle_fd`.
-    if fd >= 0 && !FD_ARMED.swap(true, Ordering::SeqCst) {
+    fn futex_wake(&self, word: &atomic::AtomicU32) {
+        os::futex_wake_all(word);
+    }
+    fn fd_signal(&self, fd: i32) {
         os::eventfd_signal(fd);
+    }
+    fn fd_clear(&self, fd: i32) {
+        os::eventfd_clear(fd);
     }
 }
 
-/// Wake every sleeping waiter without touching the eventfd, so that they
-/// re-check their conditions (used when installs or callbacks change).
+static EVENTS: EventCount = EventCount {
+    epoch: atomic::AtomicU32::new(0),
+    waiters: atomic::AtomicU32::new(0),
+    last: atomic::AtomicUsize::new(0),
+};
+
+static FDS: FdTable<FD_MASKS> = FdTable {
+    entries: [const {
+        FdEntry {
+            mask: atomic::AtomicU64::new(0),
+            fd: atomic::AtomicI32::new(-1),
+            arm: FdArm {
+                armed: atomic::AtomicBool::new(false),
+            },
+        }
+    }; FD_MASKS],
+    count: atomic::AtomicUsize::new(0),
+    any: atomic::AtomicU64::new(0),
+};
+
+/// A record of the signal with mask bit `bit` was published (or a kernel
+/// delivery became takeable): wake sleepers and arm its descriptors.
+/// Async-signal-safe.
+#[inline]
+pub fn notify(bit: u64) {
+    EVENTS.notify(&Os, os::thread_id());
+    FDS.publish(&Os, bit);
+}
+
+/// Wake every sleeping waiter without touching the descriptors, so that
+/// they re-check their conditions (installs, callbacks, dispositions).
 pub fn nudge() {
-    EPOCH.fetch_add(1, Ordering::SeqCst);
-    if WAITERS.load(Ordering::SeqCst) != 0 {
-        os::futex_wake_all(&EPOCH);
-    }
+    EVENTS.nudge(&Os);
 }
 
 /// A registered waiter; deregisters on drop.
+///
+/// A thread cancelled while asleep is unwound without running Rust
+/// destructors (the library is built with `panic = "abort"`, so its frames
+/// have no landing pads), so the registration is also noted in a
+/// thread-specific value whose destructor, run when the thread exits,
+/// deregisters it. A `pthread_key_t` rather than a Rust thread-local: it
+/// allocates nothing per thread.
 pub struct Waiter(());
+
+/// The key whose destructor deregisters a cancelled waiter; `u32::MAX`
+/// until created.
+static EXIT_KEY: atomic::AtomicU32 = atomic::AtomicU32::new(u32::MAX);
+static EXIT_KEY_ONCE: std::sync::Once = std::sync::Once::new();
+
+/// Thread exit while registered (a cancelled sleep): deregister.
+extern "C" fn unregister_at_exit(_value: *mut std::os::raw::c_void) {
+    EVENTS.unregister(os::thread_id());
+}
+
+/// Mark (`true`) or unmark this thread as registered for the exit hook.
+fn note_registered(on: bool) {
+    EXIT_KEY_ONCE.call_once(|| {
+        if let Some(key) = os::thread_key_create(unregister_at_exit) {
+            EXIT_KEY.store(key, Ordering::Release);
+        }
+    });
+    let key = EXIT_KEY.load(Ordering::Acquire);
+    if key != u32::MAX {
+        os::thread_key_set(key, on);
+    }
+}
 
 impl Waiter {
     /// Register the calling thread as (possibly) about to sleep.
     pub fn register() -> Self {
-        // SeqCst: see the module docs and `notify`. Both stores come before
-        // the epoch read in `epoch()`.
-        WAITERS.fetch_add(1, Ordering::SeqCst);
-        LAST_WAITER.store(os::thread_id(), Ordering::SeqCst);
+        EVENTS.register(os::thread_id());
+        note_registered(true);
         Waiter(())
     }
 
     /// The epoch to pass to [`Waiter::sleep`]; read it *before* looking for
     /// work.
     pub fn epoch(&self) -> u32 {
-        EPOCH.load(Ordering::SeqCst)
+        EVENTS.epoch()
     }
 
-    /// Sleep until the epoch moves past `epoch` or `deadline` passes (None:
-    /// no deadline). Spurious returns are possible; the caller loops.
-    pub fn sleep(&self, epoch: u32, deadline: Option<Instant>) {
-        let timeout = match deadline {
-            None => None,
-            Some(d) => match d.checked_duration_since(Instant::now()) {
-                Some(left) if left > Duration::ZERO => Some(left),
-                _ => return,
-            },
-        };
-        os::futex_wait(&EPOCH, epoch, timeout);
+    /// Sleep until the epoch moves past `epoch` or `timeout` passes (None:
+    /// forever). A cancellation point. Spurious returns are possible.
+    pub fn sleep(&self, epoch: u32, timeout: Option<Duration>) {
+        os::cancellable(|| EVENTS.sleep(&Os, epoch, timeout));
     }
 }
 
 impl Drop for Waiter {
     fn drop(&mut self) {
-        // Forget being the last to register before leaving: a stale
-        // LAST_WAITER naming this thread would make a later handler on this
-        // thread skip the wake of another thread that is asleep. Before the
-        // decrement, so that while this thread still counts as a waiter the
-        // skip stays correct (it is not asleep: it is running this).
-        let _ =
-            LAST_WAITER.compare_exchange(os::thread_id(), 0, Ordering::SeqCst, Ordering::SeqCst);
-        WAITERS.fetch_sub(1, Ordering::SeqCst);
+        note_registered(false);
+        EVENTS.unregister(os::thread_id());
     }
 }
 
-/// Whether `sigx_fd()` has created the eventfd. Async-signal-safe.
-pub fn has_fd() -> bool {
-    // Relaxed: a hint for flow control (see `hold::may_hold`), not a use of
-    // the descriptor.
-    EVENT_FD.load(Ordering::Relaxed) >= 0
+/// Serialises appends to the table (and is held across `fork`).
+static FD_LOCK: os::Mutex<()> = os::Mutex::new(());
+
+/// Before `fork`: hold the append lock, so the child never inherits it held
+/// by a thread it does not have.
+pub fn lock_for_fork() {
+    // SAFETY: released by `unlock_after_fork` on both sides of the fork.
+    unsafe { FD_LOCK.raw_lock() };
 }
 
-/// The eventfd, created on first use. The caller serialises calls (it holds
-/// the registry lock).
-pub fn event_fd() -> std::io::Result<i32> {
-    let fd = EVENT_FD.load(Ordering::Acquire);
-    if fd >= 0 {
-        return Ok(fd);
+/// After `fork`, on both sides: release what `lock_for_fork` took.
+pub fn unlock_after_fork() {
+    // SAFETY: taken by `lock_for_fork` on this thread (or, in the child, the thread it continues).
+    unsafe { FD_LOCK.raw_unlock() };
+}
+
+/// The eventfd of the entry for exactly `mask`, creating the entry if
+/// needed. `queued(m)` says whether records of mask `m` wait (to settle a
+/// new entry). `Ok(None)` when the table is full.
+pub fn entry_for(mask: u64, queued: impl Fn(u64) -> bool) -> std::io::Result<Option<(usize, i32)>> {
+    if let Some(found) = find_entry(mask) {
+        return Ok(Some(found));
+    }
+    let _appending = FD_LOCK.lock();
+    if let Some(i) = FDS.find(mask) {
+        return Ok(Some((i, FDS.entries[i].fd.load(Ordering::Relaxed))));
+    }
+    if FDS.count.load(Ordering::Relaxed) >= FD_MASKS {
+        return Ok(None);
     }
     let fd = os::eventfd()?;
-    // Release: the descriptor is fully created before the handler may use it.
-    EVENT_FD.store(fd, Ordering::Release);
-    Ok(fd)
+    let Some(i) = FDS.add(mask, fd) else {
+        os::close(fd);
+        return Ok(None);
+    };
+    // Records queued before the entry existed make it readable.
+    FDS.entries[i].arm.settle(&Os, fd, || queued(mask));
+    Ok(Some((i, fd)))
 }
 
-/// After a drain found nothing: clear the eventfd, then make it readable
-/// again if `still_queued()` says records slipped in meanwhile. Clearing
-/// first and checking second is what makes a record that arrives at any
-/// point leave the descriptor readable.
-///
-/// With `FD_ARMED`: a publisher pushes its record, then swaps the flag to
-/// true and writes only if it was false. Here the descriptor is read first,
-/// then the flag swapped to false, then the queues checked. A publisher whose
-/// swap came first either wrote after our read (still readable) or its
-/// record is seen by our check, because our swap read its `true` (SeqCst
-/// read-modify-writes: it synchronises with the publisher); one whose swap
-/// comes after ours finds false and writes, after our read.
-pub fn settle_fd(still_queued: impl FnOnce() -> bool) {
-    let fd = EVENT_FD.load(Ordering::Acquire);
-    if fd < 0 {
-        return;
-    }
-    os::eventfd_clear(fd);
-    FD_ARMED.swap(false, Ordering::SeqCst);
-    if still_queued() && !FD_ARMED.swap(true, Ordering::SeqCst) {
-        os::eventfd_signal(fd);
-    }
+/// The eventfd of an existing entry for exactly `mask` (lock-free).
+pub fn find_entry(mask: u64) -> Option<(usize, i32)> {
+    FDS.find(mask)
+        .map(|i| (i, FDS.entries[i].fd.load(Ordering::Relaxed)))
 }
 
-/// In a forked child (single-threaded, signals blocked): forget the parent's
-/// waiters, and give the child an eventfd of its own if the parent had one.
+/// Settle entry `i` alone (see `FdArm::settle`).
+pub fn settle_entry(i: usize, queued: impl FnOnce() -> bool) {
+    let e = &FDS.entries[i];
+    e.arm.settle(&Os, e.fd.load(Ordering::Relaxed), queued);
+}
+
+/// After a drain of `mask` found nothing: settle the descriptors that share
+/// a signal with it.
+pub fn settle(mask: u64, queued: impl Fn(u64) -> bool) {
+    FDS.settle(&Os, mask, queued);
+}
+
+/// Every entry in use, as (mask, eventfd), for the fork child and the
+/// signalfd updates.
+pub fn entries() -> impl Iterator<Item = (u64, i32)> {
+    let count = FDS.count.load(Ordering::Acquire).min(FD_MASKS);
+    FDS.entries[..count]
+        .iter()
+        .map(|e| (e.mask.load(Ordering::Relaxed), e.fd.load(Ordering::Relaxed)))
+}
+
+/// In a forked child (single-threaded, signals blocked): forget the
+/// parent's waiters, and give every entry an eventfd of the child's own on
+/// the same descriptor number, settled for the child's (empty) queues.
 pub fn reset_after_fork() {
-    WAITERS.store(0, Ordering::SeqCst);
-    LAST_WAITER.store(0, Ordering::SeqCst);
-    let old = EVENT_FD.swap(-1, Ordering::AcqRel);
-    FD_ARMED.store(false, Ordering::SeqCst);
-    if old >= 0 {
-        os::close(old);
-        if let Ok(fd) = os::eventfd() {
-            EVENT_FD.store(fd, Ordering::Release);
+    EVENTS.waiters.store(0, Ordering::SeqCst);
+    EVENTS.last.store(0, Ordering::SeqCst);
+    let count = FDS.count.load(Ordering::Acquire).min(FD_MASKS);
+    for e in &FDS.entries[..count] {
+        let num = e.fd.load(Ordering::Relaxed);
+        e.arm.armed.store(false, Ordering::SeqCst);
+        match os::eventfd() {
+            // On failure the child keeps sharing the parent's eventfd: it
+            // still wakes, only spuriously. Nothing better can be done here.
+            Ok(fresh) => {
+                let _ = os::move_fd(fresh, num);
+            }
+            Err(_) => continue,
         }
     }
 }
+
+#[cfg(all(test, loom))]
+#[path = "wake_loom.rs"]
+mod loom_tests;

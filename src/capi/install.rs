@@ -3,20 +3,8 @@
 
 use super::boundary_status;
 use crate::error::{Error, Flags, Signal};
-use crate::registry;
+use crate::{flags, registry};
 use std::os::raw::c_int;
-
-/// `sigx_install` flag: do not set `SA_RESTART`, so a blocking system call
-/// that the signal interrupts fails with `EINTR` (what a timeout or a
-/// shutdown needs to break out of `read`, `accept`, `sleep`).
-pub const SIGX_INTERRUPT: u32 = 1;
-/// `sigx_install` flag: after the first delivery the kernel resets the
-/// disposition to `SIG_DFL` (`SA_RESETHAND`); that delivery is still recorded.
-pub const SIGX_ONESHOT: u32 = 2;
-/// `sigx_install` flag: after recording, also call the handler that was in
-/// place before sigx first changed this signal (another library's, a language
-/// runtime's). `SIG_DFL` and `SIG_IGN` predecessors are not called.
-pub const SIGX_CHAIN: u32 = 4;
 
 /// Catch `signo` with sigx's handler (`sigaction` with `SA_SIGINFO |
 /// SA_ONSTACK`, a full `sa_mask`, and `SA_RESTART` unless `SIGX_INTERRUPT`).
@@ -25,8 +13,10 @@ pub const SIGX_CHAIN: u32 = 4;
 /// `sigx_set_capacity`) and wakes waiters. Calling it again for an installed
 /// signal updates the flags; a callback from `sigx_on` stays registered. The
 /// disposition in place before sigx first changed `signo` is saved, for
-/// `SIGX_CHAIN` and `sigx_uninstall`. After `exec` the kernel resets caught
-/// signals to `SIG_DFL`.
+/// `SIGX_CHAIN` and `sigx_uninstall`. Flags: SIGX_INTERRUPT, SIGX_ONESHOT,
+/// SIGX_CHAIN, SIGX_FORK_RESET. sigx never changes a thread's signal mask
+/// here. After `fork` the child keeps the handler (unless SIGX_FORK_RESET);
+/// after `exec` the kernel resets caught signals to `SIG_DFL`.
 ///
 /// Returns SIGX_OK; SIGX_ERR_ARGUMENT for unknown flag bits; SIGX_ERR_SIGNAL
 /// for an invalid number; SIGX_ERR_UNCATCHABLE for SIGKILL and SIGSTOP;
@@ -103,18 +93,19 @@ pub extern "C" fn sigx_is_installed(signo: c_int) -> c_int {
     super::boundary(|| Ok(registry::is_installed(Signal::valid(signo)?)? as c_int))
 }
 
-/// Set exactly how many records the queue of `signo` keeps (default 1024;
-/// `records` in 1 ..= 1,048,576). Each record takes 80 bytes, allocated when
-/// the signal is installed.
+/// Set exactly how many records the queue of `signo` keeps (default
+/// SIGX_CAPACITY_DEFAULT, 65,536; `records` in 1 ..= SIGX_CAPACITY_MAX,
+/// 1,048,576). Beyond that many waiting records, deliveries are dropped and
+/// counted (`sigx_info.dropped`, `sigx_stats.dropped`). Capacity is a limit,
+/// not an allocation: a record takes 80 bytes while it passes through the
+/// queue, and an idle queue costs nothing but address space.
 ///
 /// Allowed only while sigx does not catch `signo` and nothing of it is
-/// queued. `signo == 0` sets the default for every signal whose capacity was
-/// never set; a signal caught right now keeps its current queue, and the new
-/// default applies when its queue is next created. A queue that already
-/// exists with another size is replaced when the signal is next installed;
-/// the old queue's memory is kept until the process exits (a handler or a
-/// waiter may still be reading it), so set capacities once, before
-/// installing.
+/// queued; the new capacity applies from the next `sigx_install` (or
+/// `sigx_on`). `signo == 0` sets the default for every signal whose capacity
+/// was never set; a signal caught now keeps its queue, and the default
+/// applies when it is next installed while not caught. A caught signal's
+/// queue is never replaced.
 ///
 /// Returns SIGX_OK; SIGX_ERR_ARGUMENT for `records` out of range; signal
 /// errors as for `sigx_install`; SIGX_ERR_BUSY if the signal is caught or has
@@ -124,7 +115,7 @@ pub extern "C" fn sigx_is_installed(signo: c_int) -> c_int {
 #[unsafe(no_mangle)]
 pub extern "C" fn sigx_set_capacity(signo: c_int, records: u32) -> c_int {
     boundary_status(|| {
-        if !(1..=registry::MAX_CAPACITY).contains(&records) {
+        if !(1..=flags::SIGX_CAPACITY_MAX).contains(&records) {
             return Err(Error::Argument);
         }
         let sig = match signo {

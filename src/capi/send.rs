@@ -62,7 +62,7 @@ pub extern "C" fn sigx_reraise(signo: c_int) -> c_int {
             Err(Error::Uncatchable) => signo,
             other => {
                 let sig = other?;
-                registry::forget_for_reraise(sig);
+                registry::note_reraise(sig);
                 sig.get()
             }
         };

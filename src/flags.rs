@@ -1,0 +1,28 @@
+//! The flag and limit values of the C API, defined once: the header's
+//! macros are generated from these, and the core's typed arguments
+//! ([`crate::error::Flags`]) are built on them.
+
+/// `sigx_install` flag: do not set `SA_RESTART`, so a blocking system call
+/// that the signal interrupts fails with `EINTR` (what a timeout or a
+/// shutdown needs to break out of `read`, `accept`, `sleep`).
+pub const SIGX_INTERRUPT: u32 = 1;
+/// `sigx_install` flag: after the first delivery the kernel resets the
+/// disposition to `SIG_DFL` (`SA_RESETHAND`); that delivery is still recorded.
+pub const SIGX_ONESHOT: u32 = 2;
+/// `sigx_install` flag: after recording, also call the handler that was in
+/// place before sigx first changed this signal (another library's, a language
+/// runtime's). `SIG_DFL` and `SIG_IGN` predecessors are not called.
+pub const SIGX_CHAIN: u32 = 4;
+/// `sigx_install` flag: in a child made by `fork`, put back the disposition
+/// sigx replaced for this signal (what `sigx_uninstall` would restore), so
+/// that, for instance, pool workers forked after
+/// `sigx_install(SIGTERM, SIGX_FORK_RESET)` die of SIGTERM as usual. Without
+/// it a forked child keeps sigx's handler.
+pub const SIGX_FORK_RESET: u32 = 8;
+
+/// Records a signal's queue keeps unless `sigx_set_capacity` says otherwise.
+/// Memory is used only as records wait (80 bytes each), so the default can
+/// be generous.
+pub const SIGX_CAPACITY_DEFAULT: u32 = 65536;
+/// The largest capacity `sigx_set_capacity` accepts.
+pub const SIGX_CAPACITY_MAX: u32 = 1048576;
