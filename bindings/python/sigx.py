@@ -57,6 +57,7 @@ import ctypes
 import ctypes.util
 import dataclasses
 import enum
+import itertools
 import math
 import os
 import sys
@@ -140,6 +141,7 @@ if ctypes.sizeof(_CInfo) != 64:  # the header checks the same at compile time
 
 _CALLBACK = ctypes.CFUNCTYPE(None, ctypes.POINTER(_CInfo), ctypes.c_void_p)
 _NO_CALLBACK = _CALLBACK()  # NULL
+_RELEASE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _u64p = ctypes.POINTER(ctypes.c_uint64)
 _int, _u32, _u64, _i64, _str = (ctypes.c_int, ctypes.c_uint32, ctypes.c_uint64,
                                 ctypes.c_int64, ctypes.c_char_p)
@@ -148,6 +150,7 @@ _int, _u32, _u64, _i64, _str = (ctypes.c_int, ctypes.c_uint32, ctypes.c_uint64,
 _PROTOTYPES = {
     "sigx_alarm": (_int, [_u64, _u64, _u64p]),
     "sigx_on": (_int, [_int, _CALLBACK, ctypes.c_void_p]),
+    "sigx_on_release": (_int, [_int, _CALLBACK, ctypes.c_void_p, _RELEASE]),
     "sigx_dispatch": (_int, [_i64]),
     "sigx_install": (_int, [_int, _u32]),
     "sigx_uninstall": (_int, [_int]),
@@ -487,19 +490,19 @@ def uninstall(sig: SignalLike) -> None:
     queued. Raises ``NotInstalled`` if sigx has nothing to put back.
     """
     n = _signo(sig)
-    _change_callback(n, None, lambda: _lib.sigx_uninstall(n), lambda: f"uninstall({_label(n)})")
+    _check(_lib.sigx_uninstall(n), lambda: f"uninstall({_label(n)})")
 
 
 def ignore(sig: SignalLike) -> None:
     """Ignore ``sig`` (``SIG_IGN``); ``uninstall`` puts back the previous handler."""
     n = _signo(sig)
-    _change_callback(n, None, lambda: _lib.sigx_ignore(n), lambda: f"ignore({_label(n)})")
+    _check(_lib.sigx_ignore(n), lambda: f"ignore({_label(n)})")
 
 
 def default(sig: SignalLike) -> None:
     """Give ``sig`` its default action (``SIG_DFL``); ``uninstall`` puts back the old handler."""
     n = _signo(sig)
-    _change_callback(n, None, lambda: _lib.sigx_default(n), lambda: f"default({_label(n)})")
+    _check(_lib.sigx_default(n), lambda: f"default({_label(n)})")
 
 
 def is_installed(sig: SignalLike) -> bool:
@@ -609,60 +612,31 @@ def drain(signals: Optional[SignalSet] = None) -> Iterator[Info]:
 
 # --- Callbacks ----------------------------------------------------------------
 #
-# A ctypes callback object must stay alive while the library may call it, and
-# must not be freed while it is running on this very thread (a callback that
-# removes itself). The library tells us when an old callback can no longer
-# start: once the sigx_on/uninstall call that replaced it has returned, and a
-# run in another thread has finished. So a thunk is released when a later
-# change of its signal, which *started* after the thunk's own registration
-# returned, has returned; if that happens inside a callback on this thread, it
-# is parked until this thread's outermost dispatch() returns. Overlapping
-# changes from several threads keep every candidate alive until a later one
-# settles it. No Python lock is held across a sigx call, so a callback may
-# call on() for any signal.
+# A ctypes callback object must stay alive while the library may call it.
+# Each registration hands the library a key to its thunk and a release
+# function (sigx_on_release): the library calls it exactly once, when the
+# registration has been replaced or removed and none of its runs is in
+# progress or can start, and the thunk is dropped there. No Python lock is
+# held across a sigx call, so a callback may call on() for any signal.
 
 _reg_lock = threading.Lock()
-_reg_clock = 0
-_thunks = {}  # signo -> list of [thunk, start, end]; end is None while in flight
+_thunks = {}  # key -> thunk, alive until the library releases the key
+_keys = itertools.count(1)
 _local = threading.local()
 
 
 def _thread_state() -> threading.local:
-    if not hasattr(_local, "depth"):
-        _local.depth = 0          # nesting of dispatch() on this thread
-        _local.parked = []        # thunks to release when depth returns to 0
-        _local.errors = []        # exceptions raised by callbacks
+    if not hasattr(_local, "errors"):
+        _local.errors = []  # exceptions raised by callbacks
     return _local
 
 
-def _change_callback(n: int, thunk, call: Callable[[], int], context: Context) -> None:
-    global _reg_clock
+def _released(user) -> None:
     with _reg_lock:
-        _reg_clock += 1
-        start = _reg_clock
-        entry = [thunk, start, None]
-        if thunk is not None:
-            _thunks.setdefault(n, []).append(entry)
-    rc = call()
-    error = _error(rc, context) if rc < 0 else None
-    with _reg_lock:
-        _reg_clock += 1
-        entry[2] = _reg_clock
-        entries = _thunks.get(n, [])
-        if error is not None:
-            released = [entry] if thunk is not None else []  # nothing changed
-        else:
-            released = [e for e in entries if e[2] is not None and e[2] < start]
-        for e in released:
-            entries.remove(e)
-        if not entries:
-            _thunks.pop(n, None)
-    state = _thread_state()
-    if state.depth > 0:
-        state.parked.extend(e[0] for e in released)
-    del released
-    if error is not None:
-        raise error
+        _thunks.pop(user, None)
+
+
+_RELEASE_THUNK = _RELEASE(_released)
 
 
 def _trampoline(fn: Callable[[Info], object]):
@@ -687,9 +661,18 @@ def on(sig: SignalLike, fn: Optional[Callable[[Info], object]]) -> None:
     n = _signo(sig)
     if fn is not None and not callable(fn):
         raise TypeError(f"fn must be callable or None, not {type(fn).__name__}")
-    thunk = _trampoline(fn) if fn is not None else None
-    pointer = _NO_CALLBACK if thunk is None else thunk
-    _change_callback(n, thunk, lambda: _lib.sigx_on(n, pointer, None), lambda: f"on({_label(n)})")
+    if fn is None:
+        _check(_lib.sigx_on(n, _NO_CALLBACK, None), lambda: f"on({_label(n)})")
+        return
+    thunk = _trampoline(fn)
+    key = next(_keys)
+    with _reg_lock:
+        _thunks[key] = thunk
+    rc = _lib.sigx_on_release(n, thunk, key, _RELEASE_THUNK)
+    if rc < 0:
+        with _reg_lock:
+            _thunks.pop(key, None)
+    _check(rc, lambda: f"on({_label(n)})")
 
 
 def dispatch(timeout: Optional[float] = None) -> int:
@@ -703,14 +686,10 @@ def dispatch(timeout: Optional[float] = None) -> int:
     """
     ms = _timeout_ms(timeout)
     state = _thread_state()
-    state.depth += 1
     try:
         rc = _blocking(_lib.sigx_dispatch, ms)
         error = _error(rc, "dispatch") if rc < 0 and rc != Status.ERR_TIMEOUT else None
     finally:
-        state.depth -= 1
-        if state.depth == 0:
-            state.parked.clear()
         errors, state.errors = state.errors, []
     if errors:
         for extra in errors[1:]:
