@@ -16,9 +16,20 @@
  *    sigx_status. Out-parameters are written only on SIGX_OK.
  *  - Every function is thread-safe. Only sigx_send, sigx_raise, sigx_reraise
  *    and the pure look-ups may be called from a signal handler of your own.
+ *  - sigx never changes a thread's signal mask behind your back: only
+ *    sigx_block/unblock/setmask/reraise do, and a wait only for the length
+ *    of its sleep (restored before it returns).
+ *  - Floods without loss: block the signals in every thread (sigx_block
+ *    before creating threads) and take them in one with sigx_wait, which
+ *    takes deliveries of signals its thread blocks straight from the
+ *    kernel. The kernel's queue is the buffer (RLIMIT_SIGPENDING), and
+ *    real-time senders get EAGAIN when it is full: back-pressure, no loss.
+ *    Otherwise each signal's queue keeps up to SIGX_CAPACITY_DEFAULT
+ *    records and counts what it must drop.
  *  - fork: the child starts with empty queues and zero figures, its own
- *    sigx_fd(), and the same installed signals. exec: the kernel resets
- *    caught signals to SIG_DFL; ignored ones stay ignored.
+ *    descriptors under the same numbers, and the same installed signals
+ *    (except SIGX_FORK_RESET ones). exec: the kernel resets caught signals
+ *    to SIG_DFL; ignored ones stay ignored.
  *  - The library is never unloaded (linked with -z nodelete), so dlclose
  *    cannot unmap a live handler.
  */
@@ -658,19 +669,17 @@ const char *sigx_strerror(int status);
  * Take the oldest record of a signal in `mask` into `*out`, waiting up to
  * `timeout_ms` (-1: forever, 0: poll).
  *
- * Records come from sigx's queues, oldest first (in `seq` order for one
- * consumer). For the signals of `mask` that the calling thread has blocked,
- * deliveries pending in the kernel are taken too (`sigtimedwait`), once
- * the queues are empty, as the same records the handler makes. A sleeping
- * wait wakes for both. Records of other signals stay queued; each record
- * goes to exactly one waiter; other signals never end the wait (no EINTR).
- * The calling thread's signal mask is the same when it returns. A
+ * Records come from sigx's queues, oldest first (`seq` order for one
+ * consumer). For signals of `mask` that the calling thread blocks, pending
+ * deliveries are then taken from the kernel (`sigtimedwait`) as the same
+ * records. A sleeping wait wakes for both; other signals never end it (no
+ * EINTR). Records of other signals stay queued; each record goes to one
+ * waiter. The thread's signal mask is unchanged when it returns. A
  * cancellation point while it sleeps. `*out` is written only on SIGX_OK;
- * its `dropped` counts deliveries of that signal lost to a full queue.
+ * its `dropped` counts deliveries lost to a full queue before it.
  *
- * Lossless floods: block the signal in every thread (`sigx_block` before
- * creating threads) and wait in one; the kernel then keeps what is not
- * taken yet and real-time senders get EAGAIN when its queue is full.
+ * Lossless floods: block the signal in every thread and wait in one; the
+ * kernel keeps the backlog and real-time senders get EAGAIN when it is full.
  *
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
  * timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
