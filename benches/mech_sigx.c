@@ -6,6 +6,9 @@
  * sigx_fd        sigx_install(s, 0) + poll(sigx_fd()) + sigx_wait(mask, &info, 0)
  *                until SIGX_ERR_TIMEOUT, as API.md prescribes for event loops.
  * sigx_dispatch  sigx_on(s, callback) + sigx_dispatch(-1).
+ * sigx_wait_blocked  sigx_install(s, 0), the signals blocked (in every thread
+ *                of the receiver) with sigx_block, + sigx_wait(mask, &info, -1):
+ *                the lossless path, deliveries taken from the kernel.
  * sigx_poll      sigx_install(s, 0) + sigx_wait(mask, &info, 0) until
  *                SIGX_ERR_TIMEOUT, spinning: nobody ever sleeps and sigx_fd()
  *                is never asked for. Not a table row: it is what strace runs to
@@ -14,7 +17,7 @@
  * Every record's `dropped` is added up, and sigx_stats_get() is read after a
  * flood, so the harness can check received + dropped == sent. After a
  * flood's end marker each mechanism drains with a timeout of 0, which also
- * collects deliveries that flow control kept queued in the kernel.
+ * collects deliveries still queued in the kernel (the blocked row).
  *
  * SIGX_BENCH_CAPACITY=<records>, if set, is passed to sigx_set_capacity(0, …)
  * before installing (for experiments; the table uses the default).
@@ -70,6 +73,14 @@ static void wait_pump(void)
     sigx_info info;
     check(sigx_wait(g_mask, &info, -1), "sigx_wait");
     take(&info);
+}
+
+/* --- blocked in every thread + sigx_wait ------------------------------------ */
+
+static void blocked_setup(const int *signos, int n)
+{
+    install_all(signos, n);
+    check(sigx_block(g_mask, NULL), "sigx_block");
 }
 
 /* --- sigx_fd + poll ------------------------------------------------------ */
@@ -141,9 +152,9 @@ static void account(int data_signo, struct bench_acct *acct)
     acct->counted_lost = (int64_t)st.dropped;
 }
 
-/* After the end marker: records still queued, and deliveries sigx's flow
- * control kept queued in the kernel (the marker, never held back, can
- * overtake them), are taken by waits with timeout 0. */
+/* After the end marker: records still queued, and deliveries still queued in
+ * the kernel (the kernel hands out lower signal numbers first, so the marker
+ * can overtake them), are taken by waits with timeout 0. */
 static void dispatch_drain(void)
 {
     int r;
@@ -158,5 +169,6 @@ const struct bench_mech bench_mechs[] = {
     {"sigx_fd", 1, fd_setup, fd_pump, account, drain},
     {"sigx_dispatch", 1, dispatch_setup, dispatch_pump, account, dispatch_drain},
     {"sigx_poll", 1, install_all, drain, account, drain},
+    {"sigx_wait_blocked", 1, blocked_setup, wait_pump, account, drain},
     {NULL, 0, NULL, NULL, NULL, NULL},
 };

@@ -28,7 +28,7 @@ scripts/gen-header.sh --check
 step "cargo test (unit, integration, property tests)"
 cargo test
 
-step "loom model checks of the ring"
+step "loom model checks of the ring, the event count and descriptor arming"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom_tests
 
 step "C tests, examples, packaging and Python (ctest)"

@@ -356,6 +356,72 @@ mod tests {
         assert_eq!(r.push(4, 4), Err(Full));
     }
 
+    /// Resident memory of this process, in bytes (`/proc/self/statm`).
+    fn resident() -> u64 {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+        let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+        pages * 4096
+    }
+
+    /// Capacity is a limit: a ring of a million records reserves 80 MB of
+    /// address space but touches only the pages its records pass through.
+    #[test]
+    fn a_new_ring_touches_no_memory() {
+        let before = resident();
+        let r = Ring::<[u64; 8]>::new(1 << 20).unwrap();
+        let reserved = resident();
+        for i in 0..100 {
+            r.push(i, [i; 8]).unwrap();
+        }
+        let used = resident();
+        assert_eq!(r.capacity(), 1 << 20);
+        // Other tests run in parallel threads of this process: allow them
+        // some noise, far below the 80 MB a touched ring would cost.
+        assert!(
+            reserved.saturating_sub(before) < 4 << 20,
+            "{before} -> {reserved}"
+        );
+        assert!(used.saturating_sub(before) < 4 << 20, "{before} -> {used}");
+        for i in 0..100 {
+            assert_eq!(r.pop(), Some([i; 8]));
+        }
+    }
+
+    /// The fork child's reset: a push claimed but not published and a pop
+    /// claimed but not freed (threads that do not exist in the child) leave
+    /// no slot stuck, wherever the ring stood.
+    #[test]
+    fn reset_repairs_claims_in_flight() {
+        for cap in [1usize, 3, 4] {
+            for start in 0..(2 * cap as u64 + 1) {
+                let r = Ring::new(cap).unwrap();
+                for i in 0..start {
+                    r.push(i, i).unwrap();
+                    r.pop().unwrap();
+                }
+                r.push(100, 100).unwrap();
+                // A pop's first half: the head moved, the slot not freed.
+                let (pos, _) = r.peek().unwrap();
+                r.head.store(pos + 1, Ordering::Relaxed);
+                // A push's first half: the tail moved, nothing published.
+                if cap > 1 {
+                    r.tail.fetch_add(1, Ordering::Relaxed);
+                }
+                r.reset();
+                assert!(r.is_empty());
+                assert_eq!(r.pop(), None);
+                for i in 0..cap as u64 {
+                    r.push(i, i)
+                        .unwrap_or_else(|_| panic!("cap {cap} start {start}: push {i}"));
+                }
+                assert_eq!(r.push(99, 99), Err(Full));
+                for i in 0..cap as u64 {
+                    assert_eq!(r.pop(), Some(i));
+                }
+            }
+        }
+    }
+
     #[test]
     fn zero_capacity_is_refused() {
         assert!(Ring::<u64>::new(0).is_none());
@@ -562,6 +628,35 @@ mod loom_tests {
             let pushed = t.join().unwrap();
             assert_eq!(first, Some(1));
             assert_eq!(r.pop().is_some(), pushed);
+        });
+    }
+
+    /// A ring of three (index by division, not mask) whose positions cross
+    /// from lap 0 to lap 1 while a producer and a consumer race: the lap
+    /// counting keeps "free" and "published" apart.
+    #[test]
+    fn lap_boundary_with_odd_capacity() {
+        loom::model(|| {
+            let r = Arc::new(Ring::new(3).unwrap());
+            for i in 0..2u32 {
+                r.push(u64::from(i), i).unwrap();
+                assert_eq!(r.pop(), Some(i));
+            }
+            let r2 = r.clone();
+            let t = thread::spawn(move || {
+                // Positions 2 (lap 0) and 3 (lap 1, slot 0).
+                r2.push(2, 2u32).unwrap();
+                r2.push(3, 3u32).unwrap();
+            });
+            let mut got = Vec::new();
+            if let Some(v) = r.pop() {
+                got.push(v);
+            }
+            t.join().unwrap();
+            while let Some(v) = r.pop() {
+                got.push(v);
+            }
+            assert_eq!(got, vec![2, 3]);
         });
     }
 
