@@ -181,7 +181,9 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
     let blocked_here = os::blocked_now();
     let mut waiter: Option<Waiter> = None;
     loop {
-        let epoch = waiter.as_ref().map(Waiter::epoch);
+        // Read before looking for work, so that a change after the look
+        // ends the sleep (futex or, with blocked signals, ppoll).
+        let epoch = wake::epoch();
         let mask = reg.mask();
         if let Some(rec) = take(mask, u64::MAX) {
             return Ok(rec);
@@ -219,45 +221,32 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
             }
         };
         if blocked != 0 {
-            sleep_unblocked(mask, blocked_here & !blocked, left);
+            sleep_unblocked(mask, epoch, blocked_here & !blocked, left);
             continue;
         }
-        match (&waiter, epoch) {
-            (Some(w), Some(e)) => w.sleep(e, left),
+        match &waiter {
+            Some(w) => w.sleep(epoch, left),
             // Register, then look again before sleeping (the epoch must be
             // read after registering and before the look).
-            _ => waiter = Some(Waiter::register()),
+            None => waiter = Some(Waiter::register()),
         }
     }
 }
 
 /// Sleep until a record of `mask` is queued, a delivery of the signals
-/// that `sleep_mask` leaves unblocked runs its handler here, or `left`
-/// passes: `ppoll` on the mask's eventfd with the thread's mask set to
-/// `sleep_mask` for the call only. A cancellation point.
-fn sleep_unblocked(mask: u64, sleep_mask: u64, left: Option<Duration>) {
-    let entry = wake::entry_for(mask, any_queued).ok().flatten();
-    let mut fds = Vec::with_capacity(1);
-    let left = match entry {
-        Some((i, fd)) => {
-            let mut queued = false;
-            wake::settle_entry(i, || {
-                queued = any_queued(mask);
-                queued
-            });
-            if queued {
-                return;
-            }
-            fds.push(libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            });
-            left
+/// that `sleep_mask` leaves unblocked runs its handler here, the epoch
+/// moves past `epoch`, or `left` passes: `ppoll` on the mask's eventfd with
+/// the thread's mask set to `sleep_mask` for the call only. A cancellation
+/// point.
+fn sleep_unblocked(mask: u64, epoch: u32, sleep_mask: u64, left: Option<Duration>) {
+    match wake::entry_for(mask, any_queued).ok().flatten() {
+        Some((i, _)) => wake::sleep_on_entry(i, epoch, || any_queued(mask), sleep_mask, left),
+        // No descriptor to be woken through: look again now and then.
+        None => {
+            let left = Some(left.map_or(POLL_WITHOUT_FD, |l| l.min(POLL_WITHOUT_FD)));
+            os::cancellable(|| os::ppoll(&mut [], left, sleep_mask));
         }
-        None => Some(left.map_or(POLL_WITHOUT_FD, |l| l.min(POLL_WITHOUT_FD))),
-    };
-    os::cancellable(|| os::ppoll(&mut fds, left, sleep_mask));
+    }
 }
 
 /// In a forked child (single-threaded, signals blocked): empty every ring and

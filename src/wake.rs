@@ -64,6 +64,7 @@ static FDS: FdTable<FD_MASKS> = FdTable {
             arm: FdArm {
                 armed: atomic::AtomicBool::new(false),
             },
+            sleepers: atomic::AtomicU32::new(0),
         }
     }; FD_MASKS],
     count: atomic::AtomicUsize::new(0),
@@ -83,6 +84,47 @@ pub fn notify(bit: u64) {
 /// they re-check their conditions (installs, callbacks, dispositions).
 pub fn nudge() {
     EVENTS.nudge(&Os);
+    FDS.nudge_sleepers(&Os);
+}
+
+/// The event count's epoch now (see [`sleep_on_entry`]).
+pub fn epoch() -> u32 {
+    EVENTS.epoch()
+}
+
+/// Sleep in `ppoll` on the eventfd of entry `i` (see `pending`), with the
+/// thread's mask set to `sleep_mask` for the call, for at most `timeout`:
+/// unless the epoch has moved past `epoch` (read before the caller looked
+/// for work), or `queued()` says records of the entry's mask wait. A
+/// cancellation point.
+pub fn sleep_on_entry(
+    i: usize,
+    epoch: u32,
+    queued: impl FnOnce() -> bool,
+    sleep_mask: u64,
+    timeout: Option<Duration>,
+) {
+    let e = &FDS.entries[i];
+    // SeqCst: against `FdTable::nudge_sleepers` (count, then check the
+    // epoch; the nudger bumps the epoch, then reads the count).
+    e.sleepers.fetch_add(1, Ordering::SeqCst);
+    if EVENTS.epoch() == epoch {
+        let mut ready = false;
+        let fd = e.fd.load(Ordering::Relaxed);
+        e.arm.settle(&Os, fd, || {
+            ready = queued();
+            ready
+        });
+        if !ready {
+            let mut fds = [libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            os::cancellable(|| os::ppoll(&mut fds, timeout, sleep_mask));
+        }
+    }
+    e.sleepers.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// A registered waiter; deregisters on drop.
@@ -126,14 +168,9 @@ impl Waiter {
         Waiter(())
     }
 
-    /// The epoch to pass to [`Waiter::sleep`]; read it *before* looking for
-    /// work.
-    pub fn epoch(&self) -> u32 {
-        EVENTS.epoch()
-    }
-
-    /// Sleep until the epoch moves past `epoch` or `timeout` passes (None:
-    /// forever). A cancellation point. Spurious returns are possible.
+    /// Sleep until the epoch moves past `epoch` (from [`epoch`], read before
+    /// looking for work) or `timeout` passes (None: forever). A cancellation
+    /// point. Spurious returns are possible.
     pub fn sleep(&self, epoch: u32, timeout: Option<Duration>) {
         os::cancellable(|| EVENTS.sleep(&Os, epoch, timeout));
     }
@@ -190,12 +227,6 @@ pub fn entry_for(mask: u64, queued: impl Fn(u64) -> bool) -> std::io::Result<Opt
 pub fn find_entry(mask: u64) -> Option<(usize, i32)> {
     FDS.find(mask)
         .map(|i| (i, FDS.entries[i].fd.load(Ordering::Relaxed)))
-}
-
-/// Settle entry `i` alone (see `FdArm::settle`).
-pub fn settle_entry(i: usize, queued: impl FnOnce() -> bool) {
-    let e = &FDS.entries[i];
-    e.arm.settle(&Os, e.fd.load(Ordering::Relaxed), queued);
 }
 
 /// After a drain of `mask` found nothing: settle the descriptors that share

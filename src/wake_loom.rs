@@ -176,6 +176,7 @@ fn fd_table_arms_by_mask() {
                 arm: FdArm {
                     armed: AtomicBool::new(false),
                 },
+                sleepers: AtomicU32::new(0),
             }),
             count: AtomicUsize::new(0),
             any: AtomicU64::new(0),

@@ -155,6 +155,8 @@ pub struct FdEntry {
     pub fd: AtomicI32,
     /// Its arming flag.
     pub arm: FdArm,
+    /// Waits asleep on its eventfd (`ppoll`), which a nudge must reach.
+    pub sleepers: AtomicU32,
 }
 
 /// A fixed table of descriptors, each for a mask. Entries are appended
@@ -189,6 +191,19 @@ impl<const N: usize> FdTable<N> {
         for e in &self.entries[..count] {
             // Relaxed: written before `count` was released.
             if e.mask.load(Ordering::Relaxed) & bit != 0 {
+                e.arm.publish(sys, e.fd.load(Ordering::Relaxed));
+            }
+        }
+    }
+
+    /// Make the descriptors that waits sleep on readable, so that they look
+    /// again (see `EventCount::nudge`; a sleeper counts itself, then checks
+    /// the epoch, so it either sees the nudge's bump or is seen here).
+    pub fn nudge_sleepers(&self, sys: &impl Sys) {
+        sc_fence();
+        let count = self.count.load(Ordering::Acquire).min(N);
+        for e in &self.entries[..count] {
+            if e.sleepers.load(Ordering::SeqCst) != 0 {
                 e.arm.publish(sys, e.fd.load(Ordering::Relaxed));
             }
         }
