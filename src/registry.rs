@@ -37,7 +37,6 @@ use crate::pending::{self, signals_in};
 use crate::queue::Ring;
 use crate::record::sigx_info;
 use crate::{flags, os, wake};
-use std::cell::RefCell;
 use std::os::raw::c_void;
 use std::sync::Arc;
 use std::sync::Once;
@@ -56,8 +55,10 @@ pub struct Callback {
 /// One `sigx_on`/`sigx_on_release` registration.
 pub struct Registration {
     cb: Callback,
-    /// Runs in progress (changed under the registry lock).
-    running: AtomicU32,
+    /// The threads running it now, one entry per run in progress (changed
+    /// under the registry lock; a thread may appear twice when a callback
+    /// dispatches).
+    runners: std::sync::Mutex<Vec<usize>>,
     /// Replaced or removed (under the lock).
     removed: AtomicBool,
     /// `release` was claimed by someone (under the lock).
@@ -74,6 +75,22 @@ unsafe impl Send for Registration {}
 unsafe impl Sync for Registration {}
 
 impl Registration {
+    /// Run `f` on the list of runners (caller holds the registry lock, so
+    /// the inner lock is never contended; nothing here panics while
+    /// holding it, and a poisoned one is used as it is).
+    fn runners<R>(&self, f: impl FnOnce(&mut Vec<usize>) -> R) -> R {
+        let mut guard = self
+            .runners
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// Runs in progress (caller holds the registry lock).
+    fn running(&self) -> usize {
+        self.runners(|r| r.len())
+    }
+
     /// Claim the call of `release` (caller holds the lock; the runs are
     /// over). Returns what to call after unlocking.
     fn claim_release(&self) -> Option<Release> {
@@ -163,17 +180,12 @@ static CALLBACKS: AtomicU64 = AtomicU64::new(0);
 /// the handler (a wait never takes them with `sigtimedwait`).
 static HANDLER_ONLY: AtomicU64 = AtomicU64::new(0);
 
-thread_local! {
-    /// Registrations whose callbacks run on this thread now (innermost
-    /// last), so that a callback removing its own registration is not made
-    /// to wait for itself.
-    static RUNNING_HERE: RefCell<Vec<*const Registration>> = const { RefCell::new(Vec::new()) };
-}
-
+/// Whether the calling thread runs a callback of `reg` now (caller holds
+/// the registry lock): a callback removing its own registration must not
+/// wait for itself.
 fn running_here(reg: &Registration) -> bool {
-    RUNNING_HERE
-        .try_with(|r| r.borrow().contains(&(reg as *const Registration)))
-        .unwrap_or(false)
+    let me = os::thread_id();
+    reg.runners(|r| r.contains(&me))
 }
 
 /// Whether sigx's handler is `signo`'s disposition in the kernel right now.
@@ -336,6 +348,7 @@ impl State {
     /// Install sigx's handler for `sig` with `flags` (lock held).
     fn install(&mut self, sig: Signal, flags: Flags) -> Result<(), Error> {
         let signo = sig.get() as usize;
+        let had_saved = self.entries[signo].saved.is_some();
         self.save_original(sig)?;
         self.ensure_queue(sig)?;
         let mut sa_flags = libc::SA_ONSTACK;
@@ -350,7 +363,13 @@ impl State {
         let was = self.entries[signo].installed.replace(flags);
         self.publish(signo);
         if let Err(e) = os::set_action(sig.get(), &os::handler_action(handler::handle, sa_flags)) {
-            self.entries[signo].installed = was;
+            // Nothing changed: forget what this call saved.
+            let entry = &mut self.entries[signo];
+            entry.installed = was;
+            if !had_saved {
+                entry.saved = None;
+                entry.chain = 0;
+            }
             self.publish(signo);
             return Err(e.into());
         }
@@ -371,7 +390,7 @@ impl State {
     /// The rest of `remove_callback`, for a registration already taken out
     /// of its entry and marked removed.
     fn settle_removed(old: Arc<Registration>) -> Option<After> {
-        if old.running.load(Ordering::Relaxed) == 0 {
+        if old.running() == 0 {
             return old.claim_release().map(After::Release);
         }
         if running_here(&old) {
@@ -394,7 +413,7 @@ fn finish(mut state: Locked, after: Vec<After>) {
             After::Wait(old) => {
                 let _nc = os::NoCancel::new();
                 old.waiting.fetch_add(1, Ordering::Relaxed);
-                while old.running.load(Ordering::Relaxed) != 0 {
+                while old.running() != 0 {
                     RUNS_ENDED.wait(&mut state);
                 }
                 old.waiting.fetch_sub(1, Ordering::Relaxed);
@@ -511,7 +530,7 @@ pub fn on(sig: Signal, callback: Option<Callback>) -> Result<(), Error> {
             }
             let new = Arc::new(Registration {
                 cb,
-                running: AtomicU32::new(0),
+                runners: std::sync::Mutex::new(Vec::new()),
                 removed: AtomicBool::new(false),
                 released: AtomicBool::new(false),
                 waiting: AtomicU32::new(0),
@@ -598,16 +617,8 @@ fn run_callback(rec: &sigx_info) -> bool {
         return false;
     };
     let _nc = os::NoCancel::new();
-    let me = Arc::as_ptr(&reg);
-    let _ = RUNNING_HERE.try_with(|r| r.borrow_mut().push(me));
     // SAFETY: `func` is the function the caller registered with `user`; its registration counts this run, so removal waits for it (or, from this thread, leaves the release to us).
     unsafe { (reg.cb.func)(rec, reg.cb.user) };
-    let _ = RUNNING_HERE.try_with(|r| {
-        let mut r = r.borrow_mut();
-        if let Some(i) = r.iter().rposition(|&p| p == me) {
-            r.remove(i);
-        }
-    });
     end_run(&reg);
     true
 }
@@ -617,7 +628,8 @@ fn begin_run(signo: usize) -> Option<Arc<Registration>> {
     let (state, after) = lock();
     let reg = state.entries.get(signo).and_then(|e| e.callback.clone());
     if let Some(r) = &reg {
-        r.running.fetch_add(1, Ordering::Relaxed);
+        let me = os::thread_id();
+        r.runners(|v| v.push(me));
     }
     if after.is_empty() {
         drop(state);
@@ -631,7 +643,13 @@ fn begin_run(signo: usize) -> Option<Arc<Registration>> {
 /// last run of a removed registration that nobody waits for.
 fn end_run(reg: &Registration) {
     let guard = REGISTRY.lock();
-    let left = reg.running.fetch_sub(1, Ordering::Relaxed) - 1;
+    let me = os::thread_id();
+    let left = reg.runners(|v| {
+        if let Some(i) = v.iter().rposition(|&t| t == me) {
+            v.swap_remove(i);
+        }
+        v.len()
+    });
     let mut release = None;
     if left == 0 && reg.removed.load(Ordering::Relaxed) {
         if reg.waiting.load(Ordering::Relaxed) > 0 {
@@ -740,14 +758,11 @@ extern "C" fn after_fork_child() {
 impl State {
     /// The child side of `fork` (lock held, one thread, signals blocked).
     fn after_fork(&mut self) {
-        // Runs of other threads do not exist here: count only this thread's.
-        let mine: Vec<*const Registration> = RUNNING_HERE
-            .try_with(|r| r.borrow().clone())
-            .unwrap_or_default();
+        // Runs of other threads do not exist here: keep only this thread's.
+        let me = os::thread_id();
         for e in self.entries.iter() {
             if let Some(reg) = &e.callback {
-                let n = mine.iter().filter(|&&p| p == Arc::as_ptr(reg)).count();
-                reg.running.store(n as u32, Ordering::Relaxed);
+                reg.runners(|v| v.retain(|&t| t == me));
                 reg.waiting.store(0, Ordering::Relaxed);
             }
         }
