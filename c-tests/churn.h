@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <time.h>
@@ -36,6 +37,15 @@ static inline uint64_t churn_now_ns(void)
 static inline double churn_seconds_since(uint64_t start_ns)
 {
     return (double)(churn_now_ns() - start_ns) / 1e9;
+}
+
+/* How long a stress phase runs: `base_ms`, ten times that with
+ * SIGX_LONG=1. Not divided by SIGX_STRESS_DIV: the floods inside are (the
+ * slower tools then see fewer signals over the same time). */
+static inline uint64_t churn_duration_ms(uint64_t base_ms)
+{
+    const char *lng = getenv("SIGX_LONG");
+    return lng != NULL && strcmp(lng, "1") == 0 ? base_ms * 10 : base_ms;
 }
 
 /* pthread_join bounded by `seconds` (pthread_timedjoin_np). Returns 0 and
