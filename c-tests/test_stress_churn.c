@@ -57,7 +57,8 @@
  *    sigx_uninstall returns. The retirer therefore: takes a signal out of
  *    the churn (the churners skip it), uninstalls it, waits for a quiet
  *    point (every thread that may run a handler has come back to its own
- *    loop since, so any handler that had started then has ended), raises a
+ *    loop since, or left it, so any handler that had started then has
+ *    ended; main keeps the signals blocked), raises a
  *    marker signal at itself to learn the current `seq` (m1), keeps the
  *    signal uninstalled for 20 ms while the flood goes on, learns m2, and
  *    only then lets the churners have the signal again. In between, sigx's
@@ -148,11 +149,17 @@ static void violation(const char *what, int signo)
 /* Each thread that may run a handler bumps its tick in its own loop, in
  * normal context: when it does, no handler is running on it. */
 static unsigned long ticks[TICKERS];
+static int gone[TICKERS]; /* the thread has left its loop for good */
 static int stop_churn, stop_flood, stop_takers;
 
 static void tick(int who)
 {
     CHURN_ADD(&ticks[who], 1);
+}
+
+static void leave(int who)
+{
+    CHURN_STORE(&gone[who], 1);
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -422,6 +429,7 @@ static void *churner_main(void *arg)
         c->ops++;
         tick(c->who);
     }
+    leave(c->who);
     return NULL;
 }
 
@@ -450,6 +458,7 @@ static void *waiter_main(void *arg)
         }
         tick(who);
     }
+    leave(who);
     return NULL;
 }
 
@@ -466,6 +475,7 @@ static void *dispatcher_main(void *arg)
         }
         tick(who);
     }
+    leave(who);
     return NULL;
 }
 
@@ -486,6 +496,7 @@ static void *raiser_main(void *arg)
         }
         tick(who);
     }
+    leave(who);
     return NULL;
 }
 
@@ -498,7 +509,7 @@ static void quiet_point(void)
         seen[i] = CHURN_LOAD(&ticks[i]);
     uint64_t start = churn_now_ns();
     for (int i = 0; i < TICKERS; i++) {
-        while (CHURN_LOAD(&ticks[i]) == seen[i]) {
+        while (CHURN_LOAD(&ticks[i]) == seen[i] && !CHURN_LOAD(&gone[i])) {
             struct timespec ts = {0, 200000};
             nanosleep(&ts, NULL);
             if (churn_now_ns() - start > 60000000000ull)
@@ -609,6 +620,7 @@ int main(void)
     seq_seen = calloc(SEQ_BITS / 8, 1);
     ASSERT_TRUE(seq_seen != NULL);
     const uint64_t run_ns = churn_duration_ms(3000) * 1000000u;
+    rel_valgrind_breather(); /* its lazy set-up, before any thread can race on it */
 
     /* The sender process. */
     int stop_pipe[2];
