@@ -8,10 +8,11 @@
  * sigx_set_capacity per signal and for the default (signo 0), and, on half
  * of the signals, sigx_on / sigx_on_release / sigx_on(NULL). Two threads
  * take records with sigx_wait, two run callbacks with sigx_dispatch, and
- * callbacks now and then remove their own registration. A seventh thread,
+ * callbacks now and then remove their own registration. One more thread,
  * the retirer, repeatedly takes one signal out of the churn and uninstalls
- * it (below). Runs 3 s (30 s with SIGX_LONG=1); the floods are paced, and
- * slower under valgrind.
+ * it (below). Runs 3 s (30 s with SIGX_LONG=1); the floods are paced,
+ * slower under valgrind; the raisers pause after every 64 raises (divided
+ * by SIGX_STRESS_DIV).
  *
  * The signals. Their own dispositions come first: a no-op handler of the
  * test's (what sigx_uninstall puts back), so no flood can kill the process.
@@ -485,14 +486,17 @@ static void *raiser_main(void *arg)
 {
     int who = (int)(intptr_t)arg;
     uint32_t rnd = 0x1234567u + (uint32_t)who;
+    /* Raises between pauses: 64, divided by SIGX_STRESS_DIV. */
+    const unsigned long burst = (unsigned long)rel_scaled(64, 1);
     for (unsigned long n = 0; !CHURN_LOAD(&stop_flood); n++) {
         int k = (int)(churn_rand(&rnd) % NSIGS);
         int rc = sigx_raise(st[k].signo);
         if (rc != SIGX_OK && !(rc == SIGX_ERR_SYSTEM && errno == EAGAIN))
             fail_call("sigx_raise", st[k].signo, rc);
-        if (n % 64 == 0) {
+        if (n % burst == 0) {
             rel_valgrind_breather();
-            sched_yield();
+            struct timespec pause = {0, 100000};
+            nanosleep(&pause, NULL);
         }
         tick(who);
     }
