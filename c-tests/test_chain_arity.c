@@ -57,10 +57,11 @@ static void plain(int signo)
 
 static void full(int signo, siginfo_t *si, void *ctx)
 {
-    char here;
+    /* The real frame (a local's address may be on ASan's fake stack). */
+    const void *here = __builtin_frame_address(0);
     int ok = signo == sig && si != NULL && ctx != NULL;
     if (ok && !REL_UNDER_TSAN)
-        ok = near_here(si, &here) && near_here(ctx, &here);
+        ok = near_here(si, here) && near_here(ctx, here);
     if (ok)
         ok = si->si_signo == sig &&
              (REL_UNDER_TSAN || si->si_code == SI_QUEUE || si->si_code == SI_TKILL);
