@@ -246,7 +246,12 @@ static void churn_callback(const sigx_info *info, void *user)
                 int rc = sigx_on(s->signo, NULL, NULL);
                 if (rc != SIGX_OK)
                     fail_call("sigx_on(NULL) inside the callback", s->signo, rc);
-                CHURN_STORE(&r->removal_returned, 1);
+                /* From inside, the removal returns at once (API.md): runs of
+                 * this registration that other dispatchers began before it
+                 * may still be on their way into the callback, so this
+                 * return does not mark the point after which none may
+                 * start. No new run can begin (sigx no longer has it), and
+                 * release still comes after the last run (checked there). */
                 s->current = NULL;
             }
             pthread_mutex_unlock(&s->reg_lock);
