@@ -61,6 +61,9 @@ int main(void)
     ASSERT_OK(sigx_setmask(0, NULL));
     ASSERT_OK(sigx_install(SIGUSR1, 0));
     ASSERT_OK(sigx_install(SIGUSR2, 0));
+    int c2p[2], p2c[2];
+    ASSERT_SYS(pipe(c2p));
+    ASSERT_SYS(pipe(p2c));
 
     int hole = open("/dev/null", O_RDONLY | O_CLOEXEC);
     ASSERT_SYS(hole);
@@ -69,16 +72,13 @@ int main(void)
     ASSERT_GE(fd_all, 0);
     ASSERT_GE(fd_m2, 0);
     ASSERT_NE(fd_all, fd_m2);
-    close(hole); /* a lower number is free now */
+    close(hole); /* a lower number is free now, and stays free until fork */
 
     /* The parent has a SIGUSR1 record queued when it forks. */
     ASSERT_OK(sigx_raise(SIGUSR1));
     ASSERT_EQ(poll_readable(fd_all, WAIT_MS), 1);
     ASSERT_EQ(poll_readable(fd_m2, 0), 0);
 
-    int c2p[2], p2c[2];
-    ASSERT_SYS(pipe(c2p));
-    ASSERT_SYS(pipe(p2c));
     fflush(NULL);
     pid_t child = fork();
     ASSERT_SYS(child);
