@@ -45,6 +45,11 @@ ASAN_SKIP='^(test_safety_handler)$'
 #   delivery accounting), for data races and lock-order inversions in sigx's
 #   registry, gate and callback locking.
 TSAN_SKIP='^(test_safety_handler|test_api_install|test_callback_basic|test_chain_previous|test_delivery_errno|test_delivery_fd_storm|test_delivery_overflow|test_delivery_self|test_delivery_threads|test_misuse_matrix|test_safety_errno|test_send_reraise|test_stress_flood|test_stress_fork)$'
+# The issue #11 floods for the same reasons: their values must come back
+# one by one, and sigx_raise must have run the handler when it returns
+# (checked against the new core; test_delivery_drain_loop, _fd_mask and
+# test_fork_fd_number pass under TSan).
+TSAN_SKIP="${TSAN_SKIP%')$'}|test_delivery_early_flood|test_delivery_waiter_exit|test_mask_sampling|test_mask_spawn_flood|test_mask_unblock_raise)\$"
 # - test_safety_handler (valgrind): valgrind replaces malloc & co. in every
 #   object, the shim's definitions included, so the shim's self-test cannot
 #   see an allocation in a handler. Everything else runs under memcheck, with
