@@ -69,6 +69,12 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDE
   return()
 endif()
 file(RELATIVE_PATH _pkg_lib_subdir "${PROJECT_BINARY_DIR}" "${SIGX_LIB_DIR}")
+# The sigx command: its place in the build tree and in the prefix.
+set(_pkg_cli_arg "")
+if(SIGX_CLI)
+  file(RELATIVE_PATH _pkg_cli_built "${PROJECT_BINARY_DIR}" "${SIGX_CLI}")
+  set(_pkg_cli_arg --cli "${_pkg_cli_built}" --bindir "${CMAKE_INSTALL_BINDIR}")
+endif()
 # A /usr or / prefix legitimately appears in the config (CMake's "/usr move" code).
 set(_pkg_prefix_arg "")
 if(NOT CMAKE_INSTALL_PREFIX MATCHES "^/(usr/?)?$")
@@ -81,7 +87,7 @@ function(_sigx_install_test name checks)
       --work "${_pkg_work}/${name}" --cc "${CMAKE_C_COMPILER}" --libdir "${CMAKE_INSTALL_LIBDIR}"
       --static-libs "${SIGX_STATIC_LINK_LIBS}" --lib-subdir "${_pkg_lib_subdir}"
       --version "${PROJECT_VERSION}" --soversion "${SIGX_SOVERSION}"
-      ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
+      ${_pkg_cli_arg} ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
   set(_pkg_tests ${_pkg_tests} ${name} PARENT_SCOPE)
 endfunction()
 _sigx_install_test(packaging_install_layout layout)

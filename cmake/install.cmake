@@ -1,5 +1,6 @@
 # Installation of what the top-level CMakeLists builds through cargo:
 #
+#   <prefix>/<bindir>/sigx (the command, unless SIGX_BUILD_CLI is OFF)
 #   <prefix>/<includedir>/sigx.h
 #   <prefix>/<libdir>/libsigx.so.X.Y.Z, libsigx.so.X -> ..., libsigx.so -> ...
 #   <prefix>/<libdir>/libsigx.a
@@ -39,6 +40,9 @@ install(FILES "${SIGX_SHARED_REAL}" "${SIGX_SHARED_SONAME}"
 install(FILES "${SIGX_SHARED_LINK}" "${SIGX_STATIC}"
   DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   COMPONENT Development)
+if(SIGX_CLI)
+  install(PROGRAMS "${SIGX_CLI}" DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT Runtime)
+endif()
 install(FILES "${PROJECT_SOURCE_DIR}/include/sigx.h"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT Development)
