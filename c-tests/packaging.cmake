@@ -14,6 +14,8 @@
 #   packaging_consumer_cmake       c-tests/consumer via find_package, shared and static
 #   packaging_consumer_pkgconfig   the consumer via pkg-config, shared and static
 #   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
+#   packaging_version              Cargo.toml, sigx.h, sigx_version(), CMake, sigx.pc,
+#                                  the file names, `sigx --version` and Python agree
 # Scripts and the probe project live in c-tests/packaging/.
 find_program(SIGX_BASH bash)
 if(NOT SIGX_BASH)
@@ -30,6 +32,17 @@ add_test(NAME packaging_abi
   COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_abi.sh" "${SIGX_SHARED_REAL}" "${SIGX_STATIC}"
           "${PROJECT_SOURCE_DIR}/include/sigx.h" "libsigx.so.${SIGX_SOVERSION}" "${CMAKE_C_COMPILER}")
 list(APPEND _pkg_tests packaging_abi)
+
+# --- One version ------------------------------------------------------------------
+find_package(Python3 COMPONENTS Interpreter QUIET)
+add_test(NAME packaging_version
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_version.sh"
+          --source "${PROJECT_SOURCE_DIR}" --cmake-version "${PROJECT_VERSION}"
+          --lib "${SIGX_SHARED_REAL}" --pc "${PROJECT_BINARY_DIR}/sigx-install/sigx.pc"
+          --config-version "${PROJECT_BINARY_DIR}/sigx-install/sigxConfigVersion.cmake"
+          --cli "${SIGX_CLI}" --cc "${CMAKE_C_COMPILER}" --python "${Python3_EXECUTABLE}"
+          --work "${_pkg_work}/version")
+list(APPEND _pkg_tests packaging_version)
 
 # --- Header quality -----------------------------------------------------------------
 # gcc and g++ are required (a missing one fails its tests with a message

@@ -32,6 +32,13 @@
 /** Every bit set: all signals. */
 #define SIGX_ALL (~(uint64_t)0)
 
+/** Major version of the library this header belongs to. */
+#define SIGX_VERSION_MAJOR 0
+/** Minor version of the library this header belongs to. */
+#define SIGX_VERSION_MINOR 2
+/** Patch version of the library this header belongs to. */
+#define SIGX_VERSION_PATCH 0
+
 /**
  * `sigx_install` flag: do not set `SA_RESTART`, so a blocking system call
  * that the signal interrupts fails with `EINTR` (what a timeout or a
@@ -51,21 +58,6 @@
  * runtime's). `SIG_DFL` and `SIG_IGN` predecessors are not called.
  */
 #define SIGX_CHAIN 4
-
-/**
- * Major version of the library this header belongs to.
- */
-#define SIGX_VERSION_MAJOR 0
-
-/**
- * Minor version of the library this header belongs to.
- */
-#define SIGX_VERSION_MINOR 1
-
-/**
- * Patch version of the library this header belongs to.
- */
-#define SIGX_VERSION_PATCH 0
 
 /**
  * Every result a sigx function can return: 0 for success, a negative value
@@ -497,8 +489,9 @@ uint64_t sigx_valid_signals(void);
 int sigx_is_catchable(int signo);
 
 /**
- * The library's version as "MAJOR.MINOR.PATCH" ("0.1.0"). Compare it with
- * the SIGX_VERSION_* macros to detect a header/library mismatch.
+ * The library's version as "MAJOR.MINOR.PATCH", the same numbers as the
+ * SIGX_VERSION_* macros of its own header. Compare it with the macros to
+ * detect a header/library mismatch.
  *
  * Returns a static string; never NULL.
  *

@@ -23,7 +23,7 @@ CHECK_AT_COMPILE_TIME(bit_1, SIGX_BIT(1) == 1);
 CHECK_AT_COMPILE_TIME(bit_64, SIGX_BIT(64) == ((uint64_t)1 << 63));
 CHECK_AT_COMPILE_TIME(all, SIGX_ALL == UINT64_MAX);
 CHECK_AT_COMPILE_TIME(flags, SIGX_INTERRUPT == 1 && SIGX_ONESHOT == 2 && SIGX_CHAIN == 4);
-CHECK_AT_COMPILE_TIME(version, SIGX_VERSION_MAJOR == 0 && SIGX_VERSION_MINOR == 1 &&
+CHECK_AT_COMPILE_TIME(version, SIGX_VERSION_MAJOR == 0 && SIGX_VERSION_MINOR >= 1 &&
                                    SIGX_VERSION_PATCH + 1 > 0);
 #if !defined(SIGX_H)
 #error "SIGX_H is the include guard"
