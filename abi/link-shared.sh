@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Links libsigx.so from cargo's libsigx.a with the symbol versions of
-# abi/sigx.map. The CMake build makes the shipped library this way, and
-# c-tests/packaging/check_abi_baseline.sh a copy with debug information.
+# abi/sigx.map. The CMake build makes the shipped library this way.
 #
 #   abi/link-shared.sh CC ARCHIVE VERSION_SCRIPT SONAME OUTPUT [--keep-debug] [LIB...]
 #
