@@ -16,10 +16,12 @@
 #   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
 #   packaging_abi_baseline         abidiff against abi/sigx-0.1.0.abi: additions only;
 #                                  0.1.0's functions @@SIGX_0.1, later ones in later nodes
+#   packaging_old_binary           a program built against an installed 0.1.0 (built
+#                                  from git history) runs against this build's library
 #   packaging_version              Cargo.toml, sigx.h, sigx_version(), CMake, sigx.pc,
 #                                  the file names, `sigx --version` and Python agree
-# packaging_abi_baseline runs cargo (its own target dir under the build
-# tree), the others reuse what the build made.
+# packaging_abi_baseline and packaging_old_binary run cargo (their own target
+# dirs under the build tree), the others reuse what the build made.
 # Scripts and the probe project live in c-tests/packaging/.
 find_program(SIGX_BASH bash)
 if(NOT SIGX_BASH)
@@ -37,12 +39,17 @@ add_test(NAME packaging_abi
           "${PROJECT_SOURCE_DIR}/include/sigx.h" "libsigx.so.${SIGX_SOVERSION}" "${CMAKE_C_COMPILER}")
 list(APPEND _pkg_tests packaging_abi)
 
-# --- ABI stability: the 0.1.0 baseline -------------------------------------------
+# --- ABI stability: the 0.1.0 baseline, and a program built against 0.1.0 ---------
 add_test(NAME packaging_abi_baseline
   COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_abi_baseline.sh"
           --baseline "${PROJECT_SOURCE_DIR}/abi/sigx-0.1.0.abi" --shipped "${SIGX_SHARED_REAL}"
           --source "${PROJECT_SOURCE_DIR}" --work "${_pkg_work}/abi_baseline" --cargo "${CARGO}")
-list(APPEND _pkg_tests packaging_abi_baseline)
+add_test(NAME packaging_old_binary
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_old_binary.sh"
+          --source "${PROJECT_SOURCE_DIR}" --work "${_pkg_work}/old_binary" --new-lib "${SIGX_LIB_DIR}"
+          --new-version "${PROJECT_VERSION}" --commit 7e0c7db --cmake "${CMAKE_COMMAND}"
+          --cc "${CMAKE_C_COMPILER}" --cargo "${CARGO}")
+list(APPEND _pkg_tests packaging_abi_baseline packaging_old_binary)
 
 # --- One version ------------------------------------------------------------------
 find_package(Python3 COMPONENTS Interpreter QUIET)
@@ -137,7 +144,7 @@ endif()
 
 set_tests_properties(${_pkg_tests} PROPERTIES LABELS packaging TIMEOUT 120)
 set_tests_properties(packaging_consumer_cmake packaging_consumer_pkgconfig packaging_find_package
-  packaging_abi_baseline
+  packaging_abi_baseline packaging_old_binary
   PROPERTIES TIMEOUT 300)
 foreach(name packaging_libdir_lib64 packaging_libdir_multiarch)
   if(TEST ${name})
