@@ -37,6 +37,10 @@ for v in source_dir work new_lib new_version; do
     [ -n "${!v}" ] || { echo "$0: missing an argument ($v)" >&2; exit 2; }
 done
 die() { echo "FAIL: $*" >&2; exit 1; }
+# The program sends itself real-time signals: when another program of the
+# same user fills RLIMIT_SIGPENDING, sigqueue fails with EAGAIN and senders
+# lose their pid; say so when a run fails.
+queue_note() { echo "(this user's queued signals, SigQ: $(sed -n 's/^SigQ:[[:space:]]*//p' /proc/self/status))"; }
 step() { printf '\n== %s\n' "$*"; }
 run() { echo "+ $*"; "$@"; }
 
@@ -83,12 +87,12 @@ echo "references: $(echo "$refs" | tr '\n' ' ')"
 [[ $refs != *@* ]] || die "references carry versions, yet 0.1.0 had none: $refs"
 
 step "run against the $old_version it was built with"
-out=$(LD_LIBRARY_PATH=$old_libdir "$exe") || die "old_binary fails against $old_version itself"
+out=$(LD_LIBRARY_PATH=$old_libdir "$exe") || die "old_binary fails against $old_version itself $(queue_note)"
 echo "$out"
 [[ $out == *"against sigx $old_version" ]] || die "expected to run against $old_version"
 
 step "run the same executable against this build's library ($new_lib)"
-out=$(LD_LIBRARY_PATH=$new_lib "$exe") || die "old_binary built against $old_version fails against $new_version"
+out=$(LD_LIBRARY_PATH=$new_lib "$exe") || die "old_binary built against $old_version fails against $new_version $(queue_note)"
 echo "$out"
 [[ $out == *"against sigx $new_version" ]] || die "the dynamic linker did not load $new_lib/libsigx.so.0 (expected version $new_version)"
 printf '\nPASS: a program built against sigx %s runs unchanged against %s\n' "$old_version" "$new_version"
