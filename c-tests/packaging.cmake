@@ -14,6 +14,14 @@
 #   packaging_consumer_cmake       c-tests/consumer via find_package, shared and static
 #   packaging_consumer_pkgconfig   the consumer via pkg-config, shared and static
 #   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
+#   packaging_abi_baseline         abidiff against abi/sigx-0.1.0.abi: additions only;
+#                                  0.1.0's functions @@SIGX_0.1, later ones in later nodes
+#   packaging_old_binary           a program built against an installed 0.1.0 (built
+#                                  from git history) runs against this build's library
+#   packaging_version              Cargo.toml, sigx.h, sigx_version(), CMake, sigx.pc,
+#                                  the file names, `sigx --version` and Python agree
+# packaging_abi_baseline and packaging_old_binary run cargo (their own target
+# dirs under the build tree), the others reuse what the build made.
 # Scripts and the probe project live in c-tests/packaging/.
 find_program(SIGX_BASH bash)
 if(NOT SIGX_BASH)
@@ -30,6 +38,29 @@ add_test(NAME packaging_abi
   COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_abi.sh" "${SIGX_SHARED_REAL}" "${SIGX_STATIC}"
           "${PROJECT_SOURCE_DIR}/include/sigx.h" "libsigx.so.${SIGX_SOVERSION}" "${CMAKE_C_COMPILER}")
 list(APPEND _pkg_tests packaging_abi)
+
+# --- ABI stability: the 0.1.0 baseline, and a program built against 0.1.0 ---------
+add_test(NAME packaging_abi_baseline
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_abi_baseline.sh"
+          --baseline "${PROJECT_SOURCE_DIR}/abi/sigx-0.1.0.abi" --shipped "${SIGX_SHARED_REAL}"
+          --source "${PROJECT_SOURCE_DIR}" --work "${_pkg_work}/abi_baseline" --cargo "${CARGO}")
+add_test(NAME packaging_old_binary
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_old_binary.sh"
+          --source "${PROJECT_SOURCE_DIR}" --work "${_pkg_work}/old_binary" --new-lib "${SIGX_LIB_DIR}"
+          --new-version "${PROJECT_VERSION}" --commit 7e0c7db --cmake "${CMAKE_COMMAND}"
+          --cc "${CMAKE_C_COMPILER}" --cargo "${CARGO}")
+list(APPEND _pkg_tests packaging_abi_baseline packaging_old_binary)
+
+# --- One version ------------------------------------------------------------------
+find_package(Python3 COMPONENTS Interpreter QUIET)
+add_test(NAME packaging_version
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_version.sh"
+          --source "${PROJECT_SOURCE_DIR}" --cmake-version "${PROJECT_VERSION}"
+          --lib "${SIGX_SHARED_REAL}" --pc "${PROJECT_BINARY_DIR}/sigx-install/sigx.pc"
+          --config-version "${PROJECT_BINARY_DIR}/sigx-install/sigxConfigVersion.cmake"
+          --cli "${SIGX_CLI}" --cc "${CMAKE_C_COMPILER}" --python "${Python3_EXECUTABLE}"
+          --work "${_pkg_work}/version")
+list(APPEND _pkg_tests packaging_version)
 
 # --- Header quality -----------------------------------------------------------------
 # gcc and g++ are required (a missing one fails its tests with a message
@@ -69,6 +100,12 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDE
   return()
 endif()
 file(RELATIVE_PATH _pkg_lib_subdir "${PROJECT_BINARY_DIR}" "${SIGX_LIB_DIR}")
+# The sigx command: its place in the build tree and in the prefix.
+set(_pkg_cli_arg "")
+if(SIGX_CLI)
+  file(RELATIVE_PATH _pkg_cli_built "${PROJECT_BINARY_DIR}" "${SIGX_CLI}")
+  set(_pkg_cli_arg --cli "${_pkg_cli_built}" --bindir "${CMAKE_INSTALL_BINDIR}")
+endif()
 # A /usr or / prefix legitimately appears in the config (CMake's "/usr move" code).
 set(_pkg_prefix_arg "")
 if(NOT CMAKE_INSTALL_PREFIX MATCHES "^/(usr/?)?$")
@@ -81,7 +118,7 @@ function(_sigx_install_test name checks)
       --work "${_pkg_work}/${name}" --cc "${CMAKE_C_COMPILER}" --libdir "${CMAKE_INSTALL_LIBDIR}"
       --static-libs "${SIGX_STATIC_LINK_LIBS}" --lib-subdir "${_pkg_lib_subdir}"
       --version "${PROJECT_VERSION}" --soversion "${SIGX_SOVERSION}"
-      ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
+      ${_pkg_cli_arg} ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
   set(_pkg_tests ${_pkg_tests} ${name} PARENT_SCOPE)
 endfunction()
 _sigx_install_test(packaging_install_layout layout)
@@ -107,6 +144,7 @@ endif()
 
 set_tests_properties(${_pkg_tests} PROPERTIES LABELS packaging TIMEOUT 120)
 set_tests_properties(packaging_consumer_cmake packaging_consumer_pkgconfig packaging_find_package
+  packaging_abi_baseline packaging_old_binary
   PROPERTIES TIMEOUT 300)
 foreach(name packaging_libdir_lib64 packaging_libdir_multiarch)
   if(TEST ${name})

@@ -478,7 +478,7 @@ static void part1_lookups(void)
         ASSERT_STREQ(sigx_strerror(odd_status[i]), generic);
     for (int st = SIGX_OK; st >= SIGX_ERR_BUSY; st--)
         ASSERT_TRUE(strcmp(sigx_strerror(st), generic) != 0);
-    ASSERT_STREQ(sigx_version(), "0.1.0");
+    ASSERT_STREQ(sigx_version(), SIGX_TEST_VERSION);
     ASSERT_EQ(sigx_rtmin(), SIGRTMIN);
     ASSERT_EQ(sigx_rtmax(), SIGRTMAX);
     EXPECT(sigx_fd(), baseline.fd);

@@ -1,5 +1,6 @@
 # Installation of what the top-level CMakeLists builds through cargo:
 #
+#   <prefix>/<bindir>/sigx (the command, unless SIGX_BUILD_CLI is OFF)
 #   <prefix>/<includedir>/sigx.h
 #   <prefix>/<libdir>/libsigx.so.X.Y.Z, libsigx.so.X -> ..., libsigx.so -> ...
 #   <prefix>/<libdir>/libsigx.a
@@ -39,6 +40,9 @@ install(FILES "${SIGX_SHARED_REAL}" "${SIGX_SHARED_SONAME}"
 install(FILES "${SIGX_SHARED_LINK}" "${SIGX_STATIC}"
   DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   COMPONENT Development)
+if(SIGX_CLI)
+  install(PROGRAMS "${SIGX_CLI}" DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT Runtime)
+endif()
 install(FILES "${PROJECT_SOURCE_DIR}/include/sigx.h"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT Development)
@@ -54,16 +58,14 @@ configure_package_config_file(
   NO_SET_AND_CHECK_MACRO)
 configure_file("${PROJECT_SOURCE_DIR}/cmake/sigxTargets.cmake.in"
   "${_sigx_gen}/sigxTargets.cmake" @ONLY)
-# 0.x: a request for 0.1 accepts any 0.1.z (z >= requested), nothing else;
-# from 1.0 on this becomes SameMajorVersion.
-if(PROJECT_VERSION_MAJOR EQUAL 0)
-  set(_sigx_compat SameMinorVersion)
-else()
-  set(_sigx_compat SameMajorVersion)
-endif()
+# Every release of a major version only adds to the previous ones (the
+# packaging_abi_baseline test proves it against 0.1.0's ABI), so a request for
+# X.Y accepts any installed X.Y'.z with Y'.z >= Y: find_package(sigx 0.1) and
+# find_package(sigx 0.2) find 0.2.x; 0.3 and 1.0 do not. That is CMake's
+# SameMajorVersion, for 0.x too (SameMinorVersion would refuse 0.1 requests).
 write_basic_package_version_file("${_sigx_gen}/sigxConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}"
-  COMPATIBILITY ${_sigx_compat})
+  COMPATIBILITY SameMajorVersion)
 install(FILES
   "${_sigx_gen}/sigxConfig.cmake"
   "${_sigx_gen}/sigxConfigVersion.cmake"

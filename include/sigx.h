@@ -43,19 +43,11 @@
 /** Every bit set: all signals. */
 #define SIGX_ALL (~(uint64_t)0)
 
-/**
- * Major version of the library this header belongs to.
- */
+/** Major version of the library this header belongs to. */
 #define SIGX_VERSION_MAJOR 0
-
-/**
- * Minor version of the library this header belongs to.
- */
-#define SIGX_VERSION_MINOR 1
-
-/**
- * Patch version of the library this header belongs to.
- */
+/** Minor version of the library this header belongs to. */
+#define SIGX_VERSION_MINOR 2
+/** Patch version of the library this header belongs to. */
 #define SIGX_VERSION_PATCH 0
 
 /**
@@ -564,8 +556,9 @@ uint64_t sigx_valid_signals(void);
 int sigx_is_catchable(int signo);
 
 /**
- * The library's version as "MAJOR.MINOR.PATCH" ("0.1.0"). Compare it with
- * the SIGX_VERSION_* macros to detect a header/library mismatch.
+ * The library's version as "MAJOR.MINOR.PATCH", the same numbers as the
+ * SIGX_VERSION_* macros of its own header. Compare it with the macros to
+ * detect a header/library mismatch.
  *
  * Returns a static string; never NULL.
  *

@@ -35,9 +35,10 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 log "building libsigx (cargo build --release)"
 cargo build --quiet --release --lib --target-dir "$out/cargo-target"
 # Lay the library out with its soname, as the CMake build does.
-cp -f "$out/cargo-target/release/libsigx.so" "$lib/libsigx.so.0.1.0"
-ln -sf libsigx.so.0.1.0 "$lib/libsigx.so.0"
-ln -sf libsigx.so.0 "$lib/libsigx.so"
+version=$(scripts/version.sh) soversion=$(scripts/version.sh --soname)
+cp -f "$out/cargo-target/release/libsigx.so" "$lib/libsigx.so.$version"
+ln -sf "libsigx.so.$version" "$lib/libsigx.so.$soversion"
+ln -sf "libsigx.so.$soversion" "$lib/libsigx.so"
 
 cflags=(-O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -pthread)
 log "building the C programs (gcc -O2)"

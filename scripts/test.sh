@@ -8,7 +8,8 @@
 #   SIGX_QUICK=1 scripts/test.sh   skip the sanitizer/valgrind pass
 #
 # Needs: cargo (with clippy, rustfmt), cbindgen 0.29.4, cmake >= 3.16, a C
-# compiler and g++, pkg-config, valgrind, python3 with pytest. .ci/run installs
+# compiler and g++, pkg-config, valgrind, python3 with pytest, abidiff
+# (abigail-tools), git (the old-binary test builds 0.1.0 from the history). .ci/run installs
 # whatever of these a fresh Debian machine lacks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,17 +17,17 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 step() { printf '\n==> %s\n' "$*"; }
 
-step "cargo fmt --check"
-cargo fmt --check
+step "cargo fmt --all --check"
+cargo fmt --all --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
 
 step "include/sigx.h matches cbindgen's output"
 scripts/gen-header.sh --check
 
-step "cargo test (unit, integration, property tests)"
-cargo test
+step "cargo test --workspace (unit, integration, property tests; the sigx command)"
+cargo test --workspace
 
 step "loom model checks of the ring, the event count and descriptor arming"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom_tests

@@ -25,7 +25,7 @@ CHECK_AT_COMPILE_TIME(all, SIGX_ALL == UINT64_MAX);
 CHECK_AT_COMPILE_TIME(flags, SIGX_INTERRUPT == 1 && SIGX_ONESHOT == 2 && SIGX_CHAIN == 4 &&
                                   SIGX_FORK_RESET == 8);
 CHECK_AT_COMPILE_TIME(capacity, SIGX_CAPACITY_DEFAULT == 65536 && SIGX_CAPACITY_MAX == 1048576);
-CHECK_AT_COMPILE_TIME(version, SIGX_VERSION_MAJOR == 0 && SIGX_VERSION_MINOR == 1 &&
+CHECK_AT_COMPILE_TIME(version, SIGX_VERSION_MAJOR == 0 && SIGX_VERSION_MINOR >= 1 &&
                                    SIGX_VERSION_PATCH + 1 > 0);
 #if !defined(SIGX_H)
 #error "SIGX_H is the include guard"

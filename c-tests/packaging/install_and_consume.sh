@@ -9,13 +9,16 @@
 #       --static-libs "gcc_s;util;..." --check CHECK[,CHECK...]
 #       [--cmake cmake] [--configured-prefix /usr/local]
 #       [--reconfigure-libdir L2] [--find-with prefix|sigx_DIR]
+#       [--cli bin/sigx --bindir bin]
 #
 # B is a built tree of S, with the library in B/<lib-subdir>; L is its
 # CMAKE_INSTALL_LIBDIR. Every file goes under W, which is emptied first.
 #
 # Checks:
 #   layout        the installed files, links, soname, and that no build,
-#                 source or install path is written into the CMake or .pc files
+#                 source or install path is written into the CMake or .pc files;
+#                 with --cli (the command's place in B), BINDIR/sigx is
+#                 installed and runs (`sigx list`, `sigx --version`)
 #   find-package  what find_package(sigx ...) accepts and refuses (probe/),
 #                 including the message for an install that lacks libsigx.so
 #   cmake         c-tests/consumer built with sigx::sigx and with
@@ -32,7 +35,7 @@ set -euo pipefail
 
 cmake_exe=${CMAKE:-cmake}
 source_dir= build_dir= work= cc= libdir= static_libs= checks= relibdir= lib_subdir= configured_prefix=
-version= soversion=
+version= soversion= cli= bindir=
 find_with=prefix
 while [ $# -gt 0 ]; do
     case $1 in
@@ -50,6 +53,8 @@ while [ $# -gt 0 ]; do
         --find-with) find_with=$2 ;;
         --version) version=$2 ;;
         --soversion) soversion=$2 ;;
+        --cli) cli=$2 ;;
+        --bindir) bindir=$2 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -80,6 +85,10 @@ if [ -n "$relibdir" ]; then
         || { cat "$work/tree.log"; die "configuring $source_dir failed"; }
     mkdir -p "$tree/$lib_subdir"
     cp -a "$build_dir/$lib_subdir/." "$tree/$lib_subdir/"
+    if [ -n "$cli" ]; then
+        mkdir -p "$(dirname "$tree/$cli")"
+        cp -a "$build_dir/$cli" "$tree/$cli"
+    fi
     libdir=$relibdir
 fi
 stage=$work/stage
@@ -102,11 +111,23 @@ check_layout() {
     local expected actual
     expected=$(printf '%s\n' include/sigx.h "$libdir/$real_so" "$libdir/$soname" "$libdir/libsigx.so" \
         "$libdir/libsigx.a" "$libdir/pkgconfig/sigx.pc" "$libdir/cmake/sigx/sigxConfig.cmake" \
-        "$libdir/cmake/sigx/sigxConfigVersion.cmake" "$libdir/cmake/sigx/sigxTargets.cmake" | sort)
+        "$libdir/cmake/sigx/sigxConfigVersion.cmake" "$libdir/cmake/sigx/sigxTargets.cmake" \
+        ${cli:+"$bindir/sigx"} | sort)
     actual=$(cd "$p" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
     [ "$expected" = "$actual" ] || die "installed files differ from the expected set:
 $(diff <(echo "$expected") <(echo "$actual") || true)"
-    echo "ok: exactly the 9 expected files and links"
+    echo "ok: exactly the $(wc -l <<<"$expected") expected files and links"
+
+    if [ -n "$cli" ]; then
+        local exe=$p/$bindir/sigx out
+        [ -f "$exe" ] && [ -x "$exe" ] || die "$exe is not an executable file"
+        out=$("$exe" --version) || die "$exe --version failed"
+        [ "$out" = "sigx $version" ] || die "$exe --version says '$out', expected 'sigx $version'"
+        out=$("$exe" list) || die "$exe list failed"
+        grep -Eq '^ *15 +SIGTERM ' <<<"$out" || die "$exe list does not list SIGTERM as 15:
+$out"
+        echo "ok: $bindir/sigx installed, runs: $("$exe" --version), \`sigx list\` lists $(grep -c '^ *[0-9]' <<<"$out") signals"
+    fi
 
     local pc=$L/pkgconfig/sigx.pc
     grep -qx "Version: $version" "$pc" || die "sigx.pc lacks 'Version: $version'"
