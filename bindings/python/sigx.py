@@ -77,7 +77,7 @@ __all__ = [
     "valid_signals", "rtmin", "rtmax", "stats", "strerror", "version",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # --- Loading the library ----------------------------------------------------
 
@@ -896,5 +896,5 @@ def stats(sig: SignalLike = 0) -> Stats:
 
 
 def version() -> str:
-    """The library's version, ``"0.1.0"``."""
+    """The library's version, ``"0.2.0"``."""
     return _lib.sigx_version().decode()
