@@ -4,6 +4,8 @@
 #
 #   cmake --build build && ctest --test-dir build -L packaging --output-on-failure
 #
+#   packaging_cmake_rebuild        a scratch tree rebuilds after Cargo.lock/.rs/Cargo.toml
+#                                  changes, and not otherwise; Debug builds cargo's dev profile
 #   packaging_abi                  exported symbols = sigx.h's functions, all sigx_*;
 #                                  soname, NODELETE, no RPATH/TEXTREL/exec stack
 #   packaging_header_<cc>_<std>    sigx.h alone, and every part of it, compiled
@@ -13,6 +15,7 @@
 #   packaging_find_package         find_package versions, components, damaged install
 #   packaging_consumer_cmake       c-tests/consumer via find_package, shared and static
 #   packaging_consumer_pkgconfig   the consumer via pkg-config, shared and static
+#   packaging_static_exe           cc -static hello.c $(pkg-config --static --libs sigx)
 #   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
 # Scripts and the probe project live in c-tests/packaging/.
 find_program(SIGX_BASH bash)
@@ -30,6 +33,14 @@ add_test(NAME packaging_abi
   COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_abi.sh" "${SIGX_SHARED_REAL}" "${SIGX_STATIC}"
           "${PROJECT_SOURCE_DIR}/include/sigx.h" "libsigx.so.${SIGX_SOVERSION}" "${CMAKE_C_COMPILER}")
 list(APPEND _pkg_tests packaging_abi)
+
+# --- The build itself ------------------------------------------------------------------
+# A scratch copy of the sources is configured, built, changed and rebuilt.
+add_test(NAME packaging_cmake_rebuild
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_rebuild.sh" --cmake "${CMAKE_COMMAND}"
+          --source "${PROJECT_SOURCE_DIR}" --work "${_pkg_work}/packaging_cmake_rebuild"
+          --rust-source "${SIGX_CARGO_ROOT_SOURCE}")
+list(APPEND _pkg_tests packaging_cmake_rebuild)
 
 # --- Header quality -----------------------------------------------------------------
 # gcc and g++ are required (a missing one fails its tests with a message
@@ -79,7 +90,7 @@ function(_sigx_install_test name checks)
     COMMAND "${SIGX_BASH}" "${_pkg_scripts}/install_and_consume.sh"
       --cmake "${CMAKE_COMMAND}" --source "${PROJECT_SOURCE_DIR}" --build "${PROJECT_BINARY_DIR}"
       --work "${_pkg_work}/${name}" --cc "${CMAKE_C_COMPILER}" --libdir "${CMAKE_INSTALL_LIBDIR}"
-      --static-libs "${SIGX_STATIC_LINK_LIBS}" --lib-subdir "${_pkg_lib_subdir}"
+      --static-libs-file "${SIGX_STATIC_LIBS_FILE}" --lib-subdir "${_pkg_lib_subdir}"
       --version "${PROJECT_VERSION}" --soversion "${SIGX_SOVERSION}"
       ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
   set(_pkg_tests ${_pkg_tests} ${name} PARENT_SCOPE)
@@ -88,6 +99,7 @@ _sigx_install_test(packaging_install_layout layout)
 _sigx_install_test(packaging_find_package find-package)
 _sigx_install_test(packaging_consumer_cmake cmake)
 _sigx_install_test(packaging_consumer_pkgconfig pkg-config)
+_sigx_install_test(packaging_static_exe static-exe)
 # Where CMake does not search lib64 (Debian), a lib64 prefix is found through sigx_DIR.
 get_property(_pkg_lib64_searched GLOBAL PROPERTY FIND_LIBRARY_USE_LIB64_PATHS)
 if(_pkg_lib64_searched)

@@ -6,7 +6,7 @@
 #
 #   install_and_consume.sh --source S --build B --work W --cc CC --libdir L
 #       --lib-subdir lib --version X.Y.Z --soversion N
-#       --static-libs "gcc_s;util;..." --check CHECK[,CHECK...]
+#       --static-libs-file B/lib/libsigx.a.libs --check CHECK[,CHECK...]
 #       [--cmake cmake] [--configured-prefix /usr/local]
 #       [--reconfigure-libdir L2] [--find-with prefix|sigx_DIR]
 #
@@ -22,6 +22,8 @@
 #                 sigx::sigx_static, and run
 #   pkg-config    the consumer compiled with `pkg-config --cflags --libs sigx`
 #                 and with `--static`, and run
+#   static-exe    `cc -static hello.c $(pkg-config --static --libs sigx)`:
+#                 a fully static program that installs, raises and waits
 # --reconfigure-libdir configures a second tree of S with
 # -DCMAKE_INSTALL_LIBDIR=L2, gives it a copy of B's built library and
 # installs that instead.
@@ -31,7 +33,7 @@
 set -euo pipefail
 
 cmake_exe=${CMAKE:-cmake}
-source_dir= build_dir= work= cc= libdir= static_libs= checks= relibdir= lib_subdir= configured_prefix=
+source_dir= build_dir= work= cc= libdir= static_libs_file= checks= relibdir= lib_subdir= configured_prefix=
 version= soversion=
 find_with=prefix
 while [ $# -gt 0 ]; do
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
         --work) work=$2 ;;
         --cc) cc=$2 ;;
         --libdir) libdir=$2 ;;
-        --static-libs) static_libs=$2 ;;
+        --static-libs-file) static_libs_file=$2 ;;
         --check) checks=$2 ;;
         --reconfigure-libdir) relibdir=$2 ;;
         --lib-subdir) lib_subdir=$2 ;;
@@ -112,7 +114,9 @@ $(diff <(echo "$expected") <(echo "$actual") || true)"
     grep -qx "Version: $version" "$pc" || die "sigx.pc lacks 'Version: $version'"
     grep -q '^prefix=\${pcfiledir}/' "$pc" || die "sigx.pc does not derive prefix from \${pcfiledir}"
     grep -Eq '^Libs\.private: .*-l' "$pc" || die "sigx.pc has no Libs.private"
-    echo "ok: sigx.pc: version $version, relative prefix, Libs.private"
+    if grep -Eq '^Libs\.private: .*-lgcc_s' "$pc"; then die "sigx.pc's Libs.private names -lgcc_s (breaks cc -static)"; fi
+    grep -q '@' "$pc" "$L/cmake/sigx/sigxTargets.cmake" && die "a placeholder was left unfilled: $(grep -n '@' "$pc" "$L/cmake/sigx/sigxTargets.cmake")"
+    echo "ok: sigx.pc: version $version, relative prefix, Libs.private without -lgcc_s"
 
     # No absolute path of this machine in the relocatable files.
     local f needle
@@ -215,7 +219,10 @@ check_pkg_config() {
 }
 
 check_find_package() {
-    local p=$1 probe=$source_dir/c-tests/packaging/probe
+    local p=$1 probe=$source_dir/c-tests/packaging/probe static_libs
+    [ -f "$static_libs_file" ] || die "--static-libs-file: no file '$static_libs_file'"
+    static_libs=$(head -n 1 "$static_libs_file")
+    static_libs=${static_libs// /;}
     step "find_package(sigx ...) answers, prefix $p"
     run "$cmake_exe" -S "$probe" -B "$work/probe-good" -DPROBE_MODE=good -DPROBE_PREFIX="$p" \
         -DPROBE_VERSION="$version" -DPROBE_SOVERSION="$soversion" -DPROBE_STATIC_LIBS="$static_libs"
@@ -241,6 +248,48 @@ check_find_package() {
     echo "ok: REQUIRED fails and names the missing file"
 }
 
+# cc -static: a fully static hello-world through `pkg-config --static`
+# (glibc's libc.a: libc6-dev). Its size is printed for the record.
+check_static_exe() {
+    local p=$1 exe=$work/hello-static
+    command -v pkg-config >/dev/null || die "pkg-config not found (Debian: apt-get install pkgconf)"
+    step "cc -static with pkg-config --static against $p"
+    export PKG_CONFIG_PATH=$p/$libdir/pkgconfig
+    unset PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+    cat >"$work/hello-static.c" <<'C'
+#include <signal.h>
+#include <sigx.h>
+#include <stdio.h>
+
+int main(void) {
+    sigx_info info;
+    if (sigx_install(SIGUSR1, 0) != SIGX_OK || sigx_raise(SIGUSR1) != SIGX_OK)
+        return 1;
+    if (sigx_wait(SIGX_BIT(SIGUSR1), &info, 10000) != SIGX_OK)
+        return 2;
+    printf("static hello: %s from pid %d\n", sigx_name(info.signo), (int)info.pid);
+    return info.signo == SIGUSR1 ? 0 : 3;
+}
+C
+    local flags
+    flags="$(pkg-config --cflags sigx) $(pkg-config --static --libs sigx)"
+    # shellcheck disable=SC2086 # pkg-config output is a list of words
+    run "$cc" -static -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror \
+        "$work/hello-static.c" $flags -o "$exe" 2>"$work/static-link.log" \
+        || { cat "$work/static-link.log"; die "cc -static failed"; }
+    # glibc warns that some functions in a static program still need its
+    # shared parts at run time (getpwnam, dlopen); anything else is news.
+    grep -v -e 'statically linked applications requires at runtime' -e 'in function' "$work/static-link.log" || true
+    if readelf -lW "$exe" | grep -q 'INTERP'; then die "$exe has a program interpreter: not static"; fi
+    if readelf -dW "$exe" 2>/dev/null | grep -q '(NEEDED)'; then die "$exe needs shared libraries"; fi
+    local out
+    out=$("$exe") || die "$exe failed ($?)"
+    echo "$out"
+    [[ $out == "static hello: SIGUSR1 from pid "[1-9]* ]] || die "unexpected output: $out"
+    echo "ok: fully static hello-world runs; size $(stat -c %s "$exe") bytes" \
+        "(stripped: $(strip -o "$exe.stripped" "$exe" && stat -c %s "$exe.stripped") bytes)"
+}
+
 IFS=, read -r -a check_list <<<"$checks"
 for c in "${check_list[@]}"; do
     case $c in
@@ -251,6 +300,9 @@ for c in "${check_list[@]}"; do
         pkg-config)
             case $stage in "$work/stage" | *" "*) relocate "$work/relocated-pc" ;; esac
             check_pkg_config "$stage" ;;
+        static-exe)
+            case $stage in "$work/stage" | *" "*) relocate "$work/relocated-static" ;; esac
+            check_static_exe "$stage" ;;
         *) die "unknown check '$c'" ;;
     esac
 done
