@@ -16,6 +16,7 @@
 #   packaging_consumer_cmake       c-tests/consumer via find_package, shared and static
 #   packaging_consumer_pkgconfig   the consumer via pkg-config, shared and static
 #   packaging_static_exe           cc -static hello.c $(pkg-config --static --libs sigx)
+#   packaging_python_module        the installed Python package uses the installed library
 #   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
 # Scripts and the probe project live in c-tests/packaging/.
 find_program(SIGX_BASH bash)
@@ -85,6 +86,17 @@ set(_pkg_prefix_arg "")
 if(NOT CMAKE_INSTALL_PREFIX MATCHES "^/(usr/?)?$")
   set(_pkg_prefix_arg --configured-prefix "${CMAKE_INSTALL_PREFIX}")
 endif()
+# The Python package (cmake/python.cmake) is part of the install.
+set(_pkg_python_args "")
+set(_pkg_py_check "")
+if(SIGX_INSTALL_PYTHON AND NOT IS_ABSOLUTE "${SIGX_PYTHON_INSTALL_DIR}")
+  find_package(Python3 COMPONENTS Interpreter)
+  set(_pkg_python_args --python-dir "${SIGX_PYTHON_INSTALL_DIR}")
+  set(_pkg_py_check ",python")
+  if(Python3_Interpreter_FOUND)
+    list(APPEND _pkg_python_args --python "${Python3_EXECUTABLE}")
+  endif()
+endif()
 function(_sigx_install_test name checks)
   add_test(NAME ${name}
     COMMAND "${SIGX_BASH}" "${_pkg_scripts}/install_and_consume.sh"
@@ -92,7 +104,7 @@ function(_sigx_install_test name checks)
       --work "${_pkg_work}/${name}" --cc "${CMAKE_C_COMPILER}" --libdir "${CMAKE_INSTALL_LIBDIR}"
       --static-libs-file "${SIGX_STATIC_LIBS_FILE}" --lib-subdir "${_pkg_lib_subdir}"
       --version "${PROJECT_VERSION}" --soversion "${SIGX_SOVERSION}"
-      ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
+      ${_pkg_prefix_arg} ${_pkg_python_args} --check "${checks}" ${ARGN})
   set(_pkg_tests ${_pkg_tests} ${name} PARENT_SCOPE)
 endfunction()
 _sigx_install_test(packaging_install_layout layout)
@@ -100,6 +112,9 @@ _sigx_install_test(packaging_find_package find-package)
 _sigx_install_test(packaging_consumer_cmake cmake)
 _sigx_install_test(packaging_consumer_pkgconfig pkg-config)
 _sigx_install_test(packaging_static_exe static-exe)
+if(_pkg_python_args)
+  _sigx_install_test(packaging_python_module python)
+endif()
 # Where CMake does not search lib64 (Debian), a lib64 prefix is found through sigx_DIR.
 get_property(_pkg_lib64_searched GLOBAL PROPERTY FIND_LIBRARY_USE_LIB64_PATHS)
 if(_pkg_lib64_searched)
@@ -108,12 +123,12 @@ else()
   set(_pkg_find_lib64 sigx_DIR)
 endif()
 if(NOT CMAKE_INSTALL_LIBDIR STREQUAL "lib64")
-  _sigx_install_test(packaging_libdir_lib64 layout,cmake,pkg-config
+  _sigx_install_test(packaging_libdir_lib64 layout,cmake,pkg-config${_pkg_py_check}
     --reconfigure-libdir lib64 --find-with ${_pkg_find_lib64})
 endif()
 # find_package searches lib/<arch>/cmake only for the consumer's own <arch>.
 if(CMAKE_LIBRARY_ARCHITECTURE)
-  _sigx_install_test(packaging_libdir_multiarch layout,cmake,pkg-config
+  _sigx_install_test(packaging_libdir_multiarch layout,cmake,pkg-config${_pkg_py_check}
     --reconfigure-libdir "lib/${CMAKE_LIBRARY_ARCHITECTURE}")
 endif()
 

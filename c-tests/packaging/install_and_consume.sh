@@ -9,6 +9,7 @@
 #       --static-libs-file B/lib/libsigx.a.libs --check CHECK[,CHECK...]
 #       [--cmake cmake] [--configured-prefix /usr/local]
 #       [--reconfigure-libdir L2] [--find-with prefix|sigx_DIR]
+#       [--python-dir lib/python3/dist-packages] [--python python3]
 #
 # B is a built tree of S, with the library in B/<lib-subdir>; L is its
 # CMAKE_INSTALL_LIBDIR. Every file goes under W, which is emptied first.
@@ -22,6 +23,8 @@
 #                 sigx::sigx_static, and run
 #   pkg-config    the consumer compiled with `pkg-config --cflags --libs sigx`
 #                 and with `--static`, and run
+#   python        the Python package installed under --python-dir imports
+#                 and uses the installed library, with no variables set
 #   static-exe    `cc -static hello.c $(pkg-config --static --libs sigx)`:
 #                 a fully static program that installs, raises and waits
 # --reconfigure-libdir configures a second tree of S with
@@ -35,7 +38,7 @@ set -euo pipefail
 cmake_exe=${CMAKE:-cmake}
 source_dir= build_dir= work= cc= libdir= static_libs_file= checks= relibdir= lib_subdir= configured_prefix=
 version= soversion=
-find_with=prefix
+find_with=prefix python_dir= python=python3
 while [ $# -gt 0 ]; do
     case $1 in
         --cmake) cmake_exe=$2 ;;
@@ -52,6 +55,8 @@ while [ $# -gt 0 ]; do
         --find-with) find_with=$2 ;;
         --version) version=$2 ;;
         --soversion) soversion=$2 ;;
+        --python-dir) python_dir=$2 ;;
+        --python) python=$2 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -78,7 +83,9 @@ if [ -n "$relibdir" ]; then
     step "configure a second tree with CMAKE_INSTALL_LIBDIR=$relibdir"
     tree=$work/tree
     run "$cmake_exe" -S "$source_dir" -B "$tree" -DCMAKE_INSTALL_LIBDIR="$relibdir" \
-        -DCMAKE_C_COMPILER="$cc" -DSIGX_BUILD_TESTS=OFF -DSIGX_BUILD_EXAMPLES=OFF >"$work/tree.log" \
+        -DCMAKE_C_COMPILER="$cc" -DSIGX_BUILD_TESTS=OFF -DSIGX_BUILD_EXAMPLES=OFF \
+        -DSIGX_INSTALL_PYTHON="$([ -n "$python_dir" ] && echo ON || echo OFF)" \
+        ${python_dir:+-DSIGX_PYTHON_INSTALL_DIR="$python_dir"} >"$work/tree.log" \
         || { cat "$work/tree.log"; die "configuring $source_dir failed"; }
     mkdir -p "$tree/$lib_subdir"
     cp -a "$build_dir/$lib_subdir/." "$tree/$lib_subdir/"
@@ -102,13 +109,19 @@ check_layout() {
     [ -f "$L/libsigx.a" ] && [ "$(head -c 8 "$L/libsigx.a")" = '!<arch>' ] || die "$L/libsigx.a is not an ar archive"
 
     local expected actual
+    local py_files=()
+    if [ -n "$python_dir" ]; then
+        py_files=("$python_dir/sigx/__init__.py" "$python_dir/sigx/aio.py" "$python_dir/sigx/py.typed"
+            "$python_dir/sigx/_build.py")
+    fi
     expected=$(printf '%s\n' include/sigx.h "$libdir/$real_so" "$libdir/$soname" "$libdir/libsigx.so" \
         "$libdir/libsigx.a" "$libdir/pkgconfig/sigx.pc" "$libdir/cmake/sigx/sigxConfig.cmake" \
-        "$libdir/cmake/sigx/sigxConfigVersion.cmake" "$libdir/cmake/sigx/sigxTargets.cmake" | sort)
+        "$libdir/cmake/sigx/sigxConfigVersion.cmake" "$libdir/cmake/sigx/sigxTargets.cmake" \
+        "${py_files[@]}" | sort)
     actual=$(cd "$p" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
     [ "$expected" = "$actual" ] || die "installed files differ from the expected set:
 $(diff <(echo "$expected") <(echo "$actual") || true)"
-    echo "ok: exactly the 9 expected files and links"
+    echo "ok: exactly the $((9 + ${#py_files[@]})) expected files and links"
 
     local pc=$L/pkgconfig/sigx.pc
     grep -qx "Version: $version" "$pc" || die "sigx.pc lacks 'Version: $version'"
@@ -120,7 +133,7 @@ $(diff <(echo "$expected") <(echo "$actual") || true)"
 
     # No absolute path of this machine in the relocatable files.
     local f needle
-    for f in "$L/pkgconfig/sigx.pc" "$L"/cmake/sigx/*.cmake; do
+    for f in "$L/pkgconfig/sigx.pc" "$L"/cmake/sigx/*.cmake ${python_dir:+"$p/$python_dir/sigx/_build.py"}; do
         for needle in "$stage" "$work" "$build_dir" "$tree" "$source_dir" ${configured_prefix:+"$configured_prefix"}; do
             if grep -qF "$needle" "$f"; then
                 die "$f contains the absolute path $needle:
@@ -248,6 +261,28 @@ check_find_package() {
     echo "ok: REQUIRED fails and names the missing file"
 }
 
+# The Python package cmake --install put under --python-dir, from the moved
+# prefix: found through PYTHONPATH, it loads the prefix's own library.
+check_python() {
+    local p=$1 out
+    [ -n "$python_dir" ] || die "--python-dir is required for the python check"
+    step "import sigx from $p/$python_dir"
+    out=$(cd "$work" && env -u SIGX_LIBRARY -u LD_LIBRARY_PATH PYTHONPATH="$p/$python_dir" \
+        PYTHONDONTWRITEBYTECODE=1 "$python" -c '
+import os, signal, sigx, sigx.aio
+sigx.install(signal.SIGUSR1)
+os.kill(os.getpid(), signal.SIGUSR1)
+info = sigx.wait(signal.SIGUSR1, timeout=10)
+assert info is not None and info.pid == os.getpid()
+print(sigx.version(), os.path.realpath(sigx._lib._name), sigx.__file__)') || die "the installed module failed"
+    echo "$out"
+    read -r got_version got_lib got_file <<<"$out"
+    [ "$got_version" = "$version" ] || die "sigx.version() is $got_version, not $version"
+    [ "$got_lib" = "$(realpath "$p/$libdir/$real_so")" ] || die "it loaded $got_lib, not the prefix's library"
+    [[ $got_file == "$p/$python_dir/sigx/"* ]] || die "it imported $got_file"
+    echo "ok: the installed module uses the installed library"
+}
+
 # cc -static: a fully static hello-world through `pkg-config --static`
 # (glibc's libc.a: libc6-dev). Its size is printed for the record.
 check_static_exe() {
@@ -300,6 +335,7 @@ for c in "${check_list[@]}"; do
         pkg-config)
             case $stage in "$work/stage" | *" "*) relocate "$work/relocated-pc" ;; esac
             check_pkg_config "$stage" ;;
+        python) [ "$stage" != "$work/stage" ] || relocate "$work/relocated-py"; check_python "$stage" ;;
         static-exe)
             case $stage in "$work/stage" | *" "*) relocate "$work/relocated-static" ;; esac
             check_static_exe "$stage" ;;
