@@ -68,10 +68,18 @@ fi
 [ "$what" = demo ] && exit 0
 
 if ! python3 -c 'import pytest' 2>/dev/null; then
+    # pip where it may install (a pyenv or venv Python); Debian's own python3
+    # refuses pip installs (PEP 668) and has python3-pytest instead.
     echo "deps: pip install pytest"
-    if ! python3 -m pip install -q pytest; then
-        echo "deps: could not install pytest; try: python3 -m pip install --user pytest" >&2
-        exit 1
+    if ! python3 -m pip install -q pytest 2>/dev/null; then
+        if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+            echo "deps: pip could not; apt-get install python3-pytest"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pytest >/dev/null
+        fi
+        python3 -c 'import pytest' 2>/dev/null || {
+            echo "deps: could not install pytest; try: python3 -m pip install --user pytest" >&2
+            exit 1
+        }
     fi
 fi
 

@@ -9,7 +9,7 @@
 #   3. a second fresh venv: pip install S/bindings/python, then
 #      `python -c "import sigx; print(sigx.version())"` with no variables set
 #
-# The build backend (scikit-build-core) comes from PyPI through pip's cache;
+# The build backend (scikit-build-core) comes from PyPI or pip's cache;
 # offline with an empty cache, step 1 fails and says so. Both builds share
 # W/skbuild, so the second reuses cargo's work. pytest comes from the
 # interpreter that runs this (the test venv sees its site-packages).
@@ -33,7 +33,7 @@ step() { printf '\n== %s\n' "$*"; }
 die() { echo "FAIL: $*" >&2; exit 1; }
 
 package=$source_dir/bindings/python
-rm -rf "$work/dist" "$work/venv-wheel" "$work/venv-source"
+rm -rf "$work/dist" "$work/venv-build" "$work/venv-wheel" "$work/venv-source"
 mkdir -p "$work"
 cd "$work" # never the source tree: `import sigx` must find the installed one
 
@@ -53,7 +53,11 @@ bare() {
 }
 
 step "1. pip wheel $package"
-if ! "$python" -m pip wheel --no-deps -w "$work/dist" "$package" \
+# In a venv of its own: pip is then the venv's (ensurepip), whatever the
+# interpreter's own pip is or allows.
+rm -rf "$work/venv-build"
+"$python" -m venv "$work/venv-build"
+if ! "$work/venv-build/bin/python" -m pip wheel --no-deps -w "$work/dist" "$package" \
     --config-settings=build-dir="$work/skbuild" >"$work/wheel.log" 2>&1; then
     cat "$work/wheel.log"
     if grep -qiE 'could not find a version|connection|network|resolve|No matching distribution' "$work/wheel.log"; then

@@ -49,6 +49,23 @@ func fail(format string, args ...interface{}) {
 
 func bit(signo C.int) C.uint64_t { return C.uint64_t(1) << uint(signo-1) }
 
+// send is sigx_send, retried while the kernel says EAGAIN: the user's queue
+// of pending signals (RLIMIT_SIGPENDING, shared by all the user's processes)
+// is full for now. It gives up after a minute.
+func send(pid, signo C.int, value C.uint64_t) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		rc, err := C.sigx_send(pid, signo, value)
+		if rc == 0 {
+			return
+		}
+		if err != syscall.EAGAIN || time.Now().After(deadline) {
+			check(rc, "sigx_send "+name(signo))
+		}
+		time.Sleep(time.Millisecond) // a retry pause
+	}
+}
+
 func name(signo C.int) string { return C.GoString(C.sigx_name(signo)) }
 
 // waitFor takes one record of signo, waiting at most 10 s.
@@ -69,7 +86,7 @@ func main() {
 	rt := C.sigx_number(rtName)
 	check(rt, "sigx_number")
 	check(C.sigx_install(rt, 0), "sigx_install")
-	check(C.sigx_send(self, rt, 42), "sigx_send")
+	send(self, rt, 42)
 	info := waitFor(rt)
 	if info.signo != rt || info.value != 42 || info.pid != self {
 		fail("got signo %d value %d pid %d", info.signo, info.value, info.pid)
@@ -120,14 +137,8 @@ func main() {
 	check(C.sigx_set_capacity(flood, C.uint32_t(burst)), "sigx_set_capacity")
 	check(C.sigx_install(flood, 0), "sigx_install flood")
 	sent := 0
-	for sent < burst {
-		rc := C.sigx_send(self, flood, C.uint64_t(sent))
-		if rc < 0 {
-			// EAGAIN: the user's RLIMIT_SIGPENDING is full (other floods); retry.
-			time.Sleep(time.Millisecond)
-			continue
-		}
-		sent++
+	for ; sent < burst; sent++ {
+		send(self, flood, C.uint64_t(sent))
 	}
 	got, dropped := 0, 0
 	var rec C.sigx_info

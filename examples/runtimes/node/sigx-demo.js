@@ -57,11 +57,25 @@ function expect(ok, what) {
 }
 const bit = (signo) => 1n << BigInt(signo - 1);
 
+// sigx_send, retried while the kernel says EAGAIN: the user's queue of
+// pending signals (RLIMIT_SIGPENDING, shared by all the user's processes) is
+// full for now. Gives up after a minute.
+const EAGAIN = koffi.os.errno.EAGAIN, SIGX_ERR_SYSTEM = -7;
+function send(pid, signo, value) {
+    const deadline = Date.now() + 60000;
+    for (;;) {
+        const rc = sigx.send(pid, signo, value);
+        if (rc !== SIGX_ERR_SYSTEM || koffi.errno() !== EAGAIN || Date.now() > deadline)
+            return check(rc, 'sigx_send');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // a retry pause
+    }
+}
+
 const rt = check(sigx.number('SIGRTMIN+2'), 'sigx_number');
 
 if (mode === 'send') { // a child process: send one signal with a value
     const [pid, value] = rest;
-    check(sigx.send(Number(pid), rt, BigInt(value)), 'sigx_send');
+    send(Number(pid), rt, BigInt(value));
     process.exit(0);
 }
 
@@ -70,7 +84,7 @@ check(sigx.install(rt, 0), 'sigx_install');
 
 // 1. Send to ourselves with a value; a blocking wait (fine before the loop
 //    has work: it blocks the JavaScript thread).
-check(sigx.send(process.pid, rt, 42n), 'sigx_send');
+send(process.pid, rt, 42n);
 const info = {};
 check(sigx.wait(bit(rt), info, 10000), 'sigx_wait');
 expect(info.signo === rt && Number(info.value) === 42 && info.pid === process.pid,
