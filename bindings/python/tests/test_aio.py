@@ -15,6 +15,7 @@ import threading
 import pytest
 
 from conftest import forked
+from test_sigx import send_retrying
 
 import sigx
 import sigx.aio
@@ -51,11 +52,11 @@ def test_wait_on_the_main_thread_loop():
         assert await sigx.aio.wait(rt, timeout=0.05) is None
         waiter = asyncio.ensure_future(sigx.aio.wait(rt, timeout=LONG))
         await asyncio.sleep(0)  # the waiter is now waiting on the descriptor
-        sigx.send(os.getpid(), rt, 11)
+        send_retrying(os.getpid(), rt, 11)
         info = await waiter
         assert (info.signo, info.value, info.pid) == (rt, 11, os.getpid())
         # Already queued: returned without waiting.
-        sigx.send(os.getpid(), rt, 12)
+        send_retrying(os.getpid(), rt, 12)
         assert (await sigx.aio.wait([rt, "USR2"])).value == 12
         with pytest.raises(sigx.NotInstalled):
             await sigx.aio.wait("USR2")
@@ -76,7 +77,7 @@ def test_records_in_a_loop_on_another_thread():
         got = []
         ready.set()
         async for info in sigx.aio.records(rt):
-            got.append((info.value, info.pid, threading.current_thread().name))
+            got.append((info.seq, info.value, info.pid, threading.current_thread().name))
             if len(got) == 3:
                 break
         return got
@@ -84,13 +85,16 @@ def test_records_in_a_loop_on_another_thread():
     def send_when_ready():
         assert ready.wait(LONG)
         for value in (1, 2, 3):
-            sigx.send(os.getpid(), rt, value)
+            send_retrying(os.getpid(), rt, value)
 
     sender = threading.Thread(target=send_when_ready)
     sender.start()
     got = run_in_thread(collect)
     sender.join(LONG)
-    assert got == [(v, os.getpid(), "loop-thread") for v in (1, 2, 3)]
+    # Oldest first, by seq. (Not necessarily in the order sent: with several
+    # threads, two deliveries may run the handler in two threads at once.)
+    assert [seq for seq, *_ in got] == sorted(seq for seq, *_ in got)
+    assert sorted(rest for _, *rest in got) == [[v, os.getpid(), "loop-thread"] for v in (1, 2, 3)]
     sigx.uninstall(rt)
 
 
