@@ -81,7 +81,7 @@ pub extern "C" fn sigx_rebuild_probe() -> i32 {
 }
 RS
 build
-nm -D --defined-only "$so" | grep -q ' sigx_rebuild_probe$' \
+nm -D --defined-only "$so" | grep -Eq ' sigx_rebuild_probe(@@SIGX_[0-9.]+)?$' \
     || { cat "$work/build.log"; die "the rebuilt $so lacks the new function"; }
 [ "$(stamp "$so")" != "$before" ] || die "$so was not rewritten"
 echo "ok: $so exports sigx_rebuild_probe"
