@@ -9,11 +9,11 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use sigx::capi::lookup::{
+use sigx_core::capi::lookup::{
     sigx_default_action, sigx_describe, sigx_is_catchable, sigx_name, sigx_number, sigx_rtmax,
     sigx_rtmin, sigx_valid_signals,
 };
-use sigx::capi::status::sigx_status;
+use sigx_core::capi::status::sigx_status;
 use std::ffi::{CStr, CString, c_char};
 
 const ARGUMENT: i32 = sigx_status::SIGX_ERR_ARGUMENT as i32;

@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigx::capi::lookup::{sigx_name, sigx_number, sigx_valid_signals};
-use sigx::capi::status::sigx_status;
+use sigx_core::capi::lookup::{sigx_name, sigx_number, sigx_valid_signals};
+use sigx_core::capi::status::sigx_status;
 use std::ffi::c_char;
 
 fn number_of(bytes: &[u8]) -> i32 {
