@@ -98,7 +98,8 @@ pub fn run(argv: &[String]) -> u8 {
             }
         };
         let mut info = sigx_info::default();
-        let status = sigx_wait(mask, &mut info, wait_ms);
+        // SAFETY: `info` is a live, writable sigx_info.
+        let status = unsafe { sigx_wait(mask, &mut info, wait_ms) };
         if status == sigx_status::SIGX_ERR_TIMEOUT as i32 {
             return match count {
                 Some(c) => {
