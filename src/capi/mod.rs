@@ -9,6 +9,7 @@
 
 pub mod alarm;
 pub mod callback;
+pub mod host;
 pub mod install;
 pub mod lookup;
 pub mod mask;
