@@ -29,12 +29,14 @@ static sigx_disposition get(int signo)
     return d;
 }
 
-/* The kind sigaction's own answer implies, for signals sigx never touched. */
+/* The kind sigaction's own answer implies, for signals sigx never touched
+ * (SIG_DFL and SIG_IGN are values of the handler word whatever the flags
+ * say; valgrind, for one, reports SA_SIGINFO with them). */
 static int kind_of(const struct sigaction *sa)
 {
-    if ((sa->sa_flags & SA_SIGINFO) == 0 && sa->sa_handler == SIG_DFL)
+    if (sa->sa_handler == SIG_DFL)
         return SIGX_DISP_DEFAULT;
-    if ((sa->sa_flags & SA_SIGINFO) == 0 && sa->sa_handler == SIG_IGN)
+    if (sa->sa_handler == SIG_IGN)
         return SIGX_DISP_IGNORE;
     return SIGX_DISP_FOREIGN;
 }
