@@ -61,7 +61,20 @@ function(link_if_missing target link)
   file(CREATE_LINK "${name}" "${link}" SYMBOLIC)
 endfunction()
 
-copy_if_changed("${CARGO_OUT}/${CARGO_STATIC}" "${STATIC}")
+# The static library without debug sections (the parts of Rust's standard
+# library it bundles carry theirs: 7.6 MB -> 3 MB), made aside and copied
+# only when it differs.
+if(STRIP AND NOT PROFILE STREQUAL "dev")
+  copy_if_changed("${CARGO_OUT}/${CARGO_STATIC}" "${TARGET_DIR}/libsigx.a.unstripped")
+  execute_process(COMMAND "${STRIP}" --strip-debug -o "${TARGET_DIR}/libsigx.a.stripped" "${TARGET_DIR}/libsigx.a.unstripped"
+    RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${STRIP} --strip-debug ${STATIC} failed (${rc})")
+  endif()
+  copy_if_changed("${TARGET_DIR}/libsigx.a.stripped" "${STATIC}")
+else()
+  copy_if_changed("${CARGO_OUT}/${CARGO_STATIC}" "${STATIC}")
+endif()
 
 # "note: native-static-libs: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 set(all_words "")
