@@ -515,6 +515,10 @@ int sigx_dispatch(int64_t timeout_ms);
  *
  * Thread-safe. Not async-signal-safe. After `exec` the kernel has reset
  * caught signals to SIG_DFL; a forked child has its parent's dispositions.
+ *
+ * # Safety
+ *
+ * `out` is NULL or points to memory writable for one `sigx_disposition`.
  */
 int sigx_disposition_get(int signo, struct sigx_disposition *out);
 
@@ -587,6 +591,10 @@ int sigx_filter(int signo, uint32_t accept);
  * if `signo` is not 0 and not valid.
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `count` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_refused(int signo, uint64_t *count);
 

@@ -23,8 +23,12 @@ use std::os::raw::c_int;
 ///
 /// Thread-safe. Not async-signal-safe. After `exec` the kernel has reset
 /// caught signals to SIG_DFL; a forked child has its parent's dispositions.
+///
+/// # Safety
+///
+/// `out` is NULL or points to memory writable for one `sigx_disposition`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_disposition_get(signo: c_int, out: *mut sigx_disposition) -> c_int {
+pub unsafe extern "C" fn sigx_disposition_get(signo: c_int, out: *mut sigx_disposition) -> c_int {
     boundary_status(|| {
         let out = out_ptr(out)?;
         let sig = Signal::valid(signo)?;
@@ -109,8 +113,12 @@ pub extern "C" fn sigx_filter(signo: c_int, accept: u32) -> c_int {
 /// if `signo` is not 0 and not valid.
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `count` is NULL or points to memory writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_refused(signo: c_int, count: *mut u64) -> c_int {
+pub unsafe extern "C" fn sigx_refused(signo: c_int, count: *mut u64) -> c_int {
     boundary(|| {
         let out = out_ptr(count)?;
         let which = match signo {
