@@ -23,8 +23,11 @@
 //!   numbers and masks.
 
 pub mod capi;
+pub mod disposition;
 /// cbindgen:ignore
 pub mod error;
+/// cbindgen:ignore
+pub mod filter;
 pub mod flags;
 /// cbindgen:ignore
 pub mod handler;

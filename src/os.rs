@@ -707,3 +707,39 @@ impl Default for Condvar {
         Self::new()
     }
 }
+
+/// `getppid()`: the parent's pid now (0 if the parent is outside this
+/// process's pid namespace). Async-signal-safe; cannot fail, so `errno` is
+/// untouched.
+pub fn getppid() -> c_int {
+    // SAFETY: plain system call without arguments.
+    unsafe { libc::getppid() }
+}
+
+/// `getpid()`. Async-signal-safe; cannot fail.
+pub fn getpid() -> c_int {
+    // SAFETY: plain system call without arguments.
+    unsafe { libc::getpid() }
+}
+
+/// `getuid()`: the real uid. Cannot fail.
+pub fn getuid() -> u32 {
+    // SAFETY: plain system call without arguments.
+    unsafe { libc::getuid() }
+}
+
+/// The path of the executable or shared object that holds `addr`, as
+/// `dladdr` says, copied (the loader's string is freed if the object is
+/// unloaded). `None` if `dladdr` knows no object there or gives no name.
+pub fn module_path(addr: usize) -> Option<std::ffi::CString> {
+    // SAFETY: an all-zero Dl_info is a valid value (NULL pointers).
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is a valid out-pointer; dladdr only looks `addr` up, it does not dereference it.
+    let found = unsafe { libc::dladdr(addr as *const c_void, &mut info) };
+    if found == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dladdr succeeded, so dli_fname is the loader's NUL-terminated name of the object, valid until that object is unloaded; it is copied at once. (An object unloaded concurrently would have left its handler installed pointing at unmapped code: the caller's process is broken already.)
+    let name = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) };
+    (!name.to_bytes().is_empty()).then(|| name.to_owned())
+}

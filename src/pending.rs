@@ -20,9 +20,9 @@
 
 use crate::error::{Deadline, Error};
 use crate::handler::{self, InfoRing, SLOTS, Slot};
-use crate::os;
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
+use crate::{disposition, os};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -143,7 +143,13 @@ fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
     if blocked == 0 {
         return None;
     }
-    os::sigtimedwait_now(blocked).and_then(|si| handler::taken_from_kernel(&si))
+    // A delivery the sender filter refuses is counted and skipped.
+    while let Some(si) = os::sigtimedwait_now(blocked) {
+        if let Some(rec) = handler::taken_from_kernel(&si) {
+            return Some(rec);
+        }
+    }
+    None
 }
 
 /// What a waiter needs to know from the registry.
@@ -219,7 +225,9 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
             remaining(deadline).map_err(|()| Error::Timeout)
         };
         let left = match left {
-            Ok(left) => left,
+            // Hosts: a displacement during the sleep wakes nobody; ask
+            // again at least every RECHECK (src/disposition.rs).
+            Ok(left) => Some(left.map_or(disposition::RECHECK, |l| l.min(disposition::RECHECK))),
             Err(e) => {
                 // One last look: a record may have arrived during the sleep
                 // that just timed out.

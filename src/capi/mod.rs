@@ -9,6 +9,7 @@
 
 pub mod alarm;
 pub mod callback;
+pub mod host;
 pub mod install;
 pub mod lookup;
 pub mod mask;
@@ -19,10 +20,12 @@ pub mod wait;
 // Every C function, type and constant at one path (`sigx_core::capi::*`),
 // which is also what libsigx (ffi/) re-exports. The functions that take
 // pointers from the caller are `unsafe` for Rust callers; each says why.
+pub use crate::disposition::{sigx_disposition, sigx_disposition_kind};
 pub use crate::flags::*;
 pub use crate::record::{sigx_info, sigx_stats};
 pub use alarm::*;
 pub use callback::*;
+pub use host::*;
 pub use install::*;
 pub use lookup::*;
 pub use mask::*;
