@@ -9,6 +9,7 @@
 
 pub mod alarm;
 pub mod callback;
+pub mod child;
 pub mod install;
 pub mod lookup;
 pub mod mask;
