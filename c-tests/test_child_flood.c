@@ -4,10 +4,11 @@
  * with the right pid, code and status (exit codes, a plain killing signal,
  * a core-dumping signal with RLIMIT_CORE 0: CLD_DUMPED or CLD_KILLED as
  * the kernel says). Unwatched children in the same burst are neither
- * reaped nor reported twice. Four rounds, one per way of taking records:
+ * reaped nor reported twice. Five rounds, one per way of taking records:
  * sigx_wait with SIGX_CHILD_REAP (no zombie left), sigx_wait without it
- * (every child still waitable, with the same status), sigx_fd + drain, and
- * sigx_dispatch. The accounting identity holds for SIGCHLD throughout.
+ * (every child still waitable, with the same status), sigx_fd + drain,
+ * sigx_dispatch, and sigx_wait with SIGCHLD blocked (taken from the
+ * kernel). The accounting identity holds for SIGCHLD throughout.
  * ctest: RUN_SERIAL (hundreds of processes at once) */
 #include "test.h"
 #include "helpers.h"
@@ -19,9 +20,9 @@
 
 #define MAX_WATCHED 500
 #define UNWATCHED 10
-#define MAX_UNWATCHED (4 * UNWATCHED)
+#define MAX_UNWATCHED (5 * UNWATCHED)
 
-enum how_taken { BY_WAIT, BY_FD, BY_DISPATCH };
+enum how_taken { BY_WAIT, BY_FD, BY_DISPATCH, BY_WAIT_BLOCKED };
 
 struct kid {
     pid_t pid;
@@ -118,6 +119,7 @@ static void collect(enum how_taken by, int fd)
     while (watched_reports < nkids) {
         switch (by) {
         case BY_WAIT:
+        case BY_WAIT_BLOCKED:
             ASSERT_OK(sigx_wait(SIGX_BIT(SIGCHLD), &info, 30000));
             take(&info);
             break;
@@ -159,6 +161,9 @@ static void round_of(int n, uint32_t flags, enum how_taken by)
         ASSERT_TRUE((fd = sigx_fd_mask(SIGX_BIT(SIGCHLD))) >= 0);
     if (by == BY_DISPATCH)
         ASSERT_OK(sigx_on(SIGCHLD, on_sigchld, NULL));
+    /* Blocked: sigx_wait takes the deliveries from the kernel itself. */
+    if (by == BY_WAIT_BLOCKED)
+        ASSERT_OK(sigx_block(SIGX_BIT(SIGCHLD), NULL));
     nkids = n;
     watched_reports = 0;
     for (int i = 0; i < n; i++) {
@@ -191,6 +196,8 @@ static void round_of(int n, uint32_t flags, enum how_taken by)
     ASSERT_SYS(close(gate[1]));
     collect(by, fd);
     settle(by, fd);
+    if (by == BY_WAIT_BLOCKED)
+        ASSERT_OK(sigx_unblock(SIGX_BIT(SIGCHLD), NULL));
     ASSERT_SYS(close(gate[0]));
     for (int i = 0; i < n; i++) {
         ASSERT_EQ(kids[i].reports, 1);
@@ -251,6 +258,7 @@ int main(void)
     round_of(n, 0, BY_WAIT);
     round_of(n, SIGX_CHILD_REAP, BY_FD);
     round_of(n, 0, BY_DISPATCH);
+    round_of(n, SIGX_CHILD_REAP, BY_WAIT_BLOCKED);
     TEST_PASS("test_child_flood");
     return 0;
 }

@@ -123,7 +123,9 @@ pub fn watch(pid: i32, reap: bool) -> Result<(), Error> {
             t.epoll = os::epoll_create()?;
         }
         let fd = os::pidfd_open(pid).map_err(|e| match e.raw_os_error() {
-            Some(libc::ESRCH) | Some(libc::EINVAL) => Error::NotFound,
+            // No such process; a thread other than a process's first (ENOENT
+            // since Linux 6.9, EINVAL before).
+            Some(libc::ESRCH | libc::ENOENT | libc::EINVAL) => Error::NotFound,
             Some(libc::ENOSYS) => Error::Unsupported,
             _ => e.into(),
         })?;
