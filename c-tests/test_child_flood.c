@@ -233,10 +233,12 @@ static void round_of(int n, uint32_t flags, enum how_taken by)
         ASSERT_TRUE(still_waitable(strays[i].pid));
         ASSERT_EQ(sigx_child_unwatch(strays[i].pid), SIGX_ERR_NOT_FOUND);
         ASSERT_EQ(waitpid(strays[i].pid, NULL, 0), strays[i].pid);
-        strays[i].pid = 0;
-        /* Reaped now: its pid may come back; a late record of it would
-         * fail `take` as a stranger's, which is the point. */
     }
+    /* Every child has exited now: take the strays' late records, then
+     * forget them (a later child may get the same pid). */
+    settle(by, fd);
+    for (int i = 0; i < nstrays; i++)
+        strays[i].pid = 0;
     errno = 0;
     ASSERT_EQ(waitpid(-1, NULL, WNOHANG), -1); /* no zombie left */
     ASSERT_EQ(errno, ECHILD);

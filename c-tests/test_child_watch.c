@@ -62,19 +62,22 @@ static pid_t zombie(int code)
     return pid;
 }
 
+/* A thread that tells its kernel id through fds[3] and waits for EOF on
+ * fds[0]. */
 static void *idle_thread(void *arg)
 {
     int *fds = arg;
+    pid_t tid = my_tid();
     char c;
-    *(volatile pid_t *)&fds[2] = my_tid();
+    (void)write(fds[3], &tid, sizeof tid);
     (void)read(fds[0], &c, 1);
     return NULL;
 }
 
 static void errors(void)
 {
-    int gate[2], fds[3];
-    pid_t kid, gone, grandchild;
+    int gate[2], fds[4];
+    pid_t kid, gone, grandchild, tid;
     pthread_t th;
 
     /* Argument checks come first, whatever the state. */
@@ -105,14 +108,15 @@ static void errors(void)
     ASSERT_EQ(sigx_child_watch(getpid(), 0), SIGX_ERR_NOT_FOUND);
     ASSERT_EQ(sigx_child_watch(1, 0), SIGX_ERR_NOT_FOUND);
     ASSERT_SYS(pipe(fds));
-    fds[2] = 0;
+    ASSERT_SYS(pipe(fds + 2));
     ASSERT_EQ(pthread_create(&th, NULL, idle_thread, fds), 0);
-    while (*(volatile pid_t *)&fds[2] == 0)
-        sched_yield();
-    ASSERT_EQ(sigx_child_watch(fds[2], 0), SIGX_ERR_NOT_FOUND);
+    ASSERT_EQ(read(fds[2], &tid, sizeof tid), (ssize_t)sizeof tid);
+    ASSERT_EQ(sigx_child_watch(tid, 0), SIGX_ERR_NOT_FOUND);
     ASSERT_SYS(close(fds[1]));
     ASSERT_EQ(pthread_join(th, NULL), 0);
-    ASSERT_SYS(close(fds[0]));
+    for (int i = 0; i < 4; i++)
+        if (i != 1)
+            ASSERT_SYS(close(fds[i]));
 
     ASSERT_SYS(pipe(gate));
     ASSERT_SYS(pipe(fds));

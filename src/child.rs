@@ -25,7 +25,9 @@
 //! earlier process with that pid, and is dropped); otherwise it is a
 //! duplicate and dropped. Our own record is recognised by its `seq`. After
 //! reporting, a pid whose kernel record has not been seen stays as a
-//! *tombstone*, which drops that record when it comes. A tombstone is
+//! *tombstone*, which drops that record when it comes (unless its code or
+//! status differ, or sigx reaped the child and an exited child has that pid
+//! again: then the pid was reused and the record passes). A tombstone is
 //! forgotten when its record comes, when the pid is watched again, or once
 //! it is a second old at a quiet moment: no SIGCHLD pending in the kernel
 //! (any thread), none queued, none in a taker's hands. What that cannot see
@@ -63,7 +65,14 @@ enum Stage {
     /// exit record was dropped.
     Queued { seq: u64, kernel_seen: bool },
     /// Reported; the kernel's record has not been seen (a tombstone).
-    Reported { since: Instant },
+    /// `code` and `status` as reported; `reaped` if sigx reaped it (so the
+    /// pid may be another child's by now).
+    Reported {
+        since: Instant,
+        code: i32,
+        status: i32,
+        reaped: bool,
+    },
 }
 
 struct Watch {
@@ -261,7 +270,7 @@ impl Table {
         };
         match stage {
             Stage::Queued { seq, kernel_seen } if seq == rec.seq => {
-                self.finish(rec.pid, kernel_seen);
+                self.finish(&rec, kernel_seen);
                 Some(rec)
             }
             Stage::Queued {
@@ -288,10 +297,22 @@ impl Table {
                 }
                 // The kernel's record came first: it is the one.
                 os::epoll_del(ep, fd);
-                self.finish(rec.pid, true);
+                self.finish(&rec, true);
                 Some(rec)
             }
-            Stage::Reported { .. } => {
+            Stage::Reported {
+                code,
+                status,
+                reaped,
+                ..
+            } => {
+                // Another exit than the one reported, or an exited child
+                // with this pid after sigx reaped ours: the pid was reused,
+                // the record is the new child's. Keep the tombstone.
+                if rec.code != code || rec.status != status || (reaped && os::child_exited(rec.pid))
+                {
+                    return Some(rec);
+                }
                 self.watches.remove(&rec.pid);
                 absorb(&rec)
             }
@@ -300,22 +321,23 @@ impl Table {
 
     /// The exit of `pid` is being reported: reap it if asked, close its
     /// pidfd, and keep a tombstone unless the kernel's record was seen.
-    fn finish(&mut self, pid: i32, kernel_seen: bool) {
-        let Some(w) = self.watches.get_mut(&pid) else {
+    fn finish(&mut self, rec: &sigx_info, kernel_seen: bool) {
+        let Some(w) = self.watches.get_mut(&rec.pid) else {
             return;
         };
-        if w.watched && w.reap {
-            // Through the pidfd, so that nothing but this child is reaped.
-            let _ = os::waitid_pidfd(w.pidfd, false);
-        }
+        // Through the pidfd, so that nothing but this child is reaped.
+        let reaped = w.watched && w.reap && os::waitid_pidfd(w.pidfd, false).is_ok();
         os::close(w.pidfd);
         w.pidfd = -1;
         if kernel_seen {
-            self.watches.remove(&pid);
+            self.watches.remove(&rec.pid);
         } else {
             w.watched = false;
             w.stage = Stage::Reported {
                 since: Instant::now(),
+                code: rec.code,
+                status: rec.status,
+                reaped,
             };
         }
     }
@@ -380,7 +402,7 @@ impl Table {
         {
             return;
         }
-        let old = |w: &Watch| matches!(w.stage, Stage::Reported { since } if now.saturating_duration_since(since) >= GRACE);
+        let old = |w: &Watch| matches!(w.stage, Stage::Reported { since, .. } if now.saturating_duration_since(since) >= GRACE);
         if !self.watches.values().any(old) {
             return;
         }

@@ -832,3 +832,20 @@ pub fn signal_pending_anywhere(signo: c_int) -> bool {
     close(fd);
     rc != 0
 }
+
+/// Whether a child of this process with `pid` has exited and is not reaped
+/// (`waitid(P_PID, pid, WEXITED | WNOHANG | WNOWAIT)`).
+pub fn child_exited(pid: c_int) -> bool {
+    let mut si = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+    // SAFETY: `si` is a valid out-pointer for one siginfo_t.
+    let rc = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            si.as_mut_ptr(),
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    // SAFETY: zeroed bytes, or what the kernel filled in: a valid siginfo_t either way; si_pid is where waitid puts the child's pid.
+    rc == 0 && unsafe { si.assume_init().si_pid() } == pid
+}
