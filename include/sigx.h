@@ -319,6 +319,10 @@ extern "C" {
  * Returns SIGX_OK, or SIGX_ERR_SYSTEM (errno set) if `setitimer` fails.
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `remaining_ms` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
 
@@ -339,6 +343,12 @@ int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
  * SIGX_ERR_SYSTEM as for `sigx_install`.
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `cb`, if not NULL, may be called with `user` from any thread that dispatches
+ * until the registration is removed; `user` must be valid for what `cb` does
+ * with it until then.
  */
 int sigx_on(int signo, sigx_callback cb, void *user);
 
@@ -359,6 +369,12 @@ int sigx_on(int signo, sigx_callback cb, void *user);
  * `release` is not called.
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `cb`, if not NULL, may be called with `user` from any thread that
+ * dispatches, and `release` once with `user`, as described above; both must be
+ * valid for that.
  */
 int sigx_on_release(int signo, sigx_callback cb, void *user, sigx_release release);
 
@@ -566,6 +582,11 @@ const char *sigx_name(int signo);
  * text that is not ASCII). `name` must be NUL-terminated; it is only read.
  *
  * Thread-safe and async-signal-safe.
+ *
+ * # Safety
+ *
+ * `name` is NULL or points to a NUL-terminated string that stays valid and
+ * unchanged during the call.
  */
 int sigx_number(const char *name);
 
@@ -649,6 +670,10 @@ const char *sigx_version(void);
  * signal; SIGX_ERR_SYSTEM.
  *
  * Thread-safe (it changes only the calling thread). Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `old` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_block(uint64_t mask, uint64_t *old);
 
@@ -656,12 +681,20 @@ int sigx_block(uint64_t mask, uint64_t *old);
  * Unblock the signals in `mask` on the calling thread (`SIG_UNBLOCK`);
  * pending ones are delivered (and recorded, if installed) before it returns.
  * Otherwise as `sigx_block`.
+ *
+ * # Safety
+ *
+ * `old` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_unblock(uint64_t mask, uint64_t *old);
 
 /**
  * Set the calling thread's blocked set to exactly `mask` (`SIG_SETMASK`);
  * `sigx_setmask(0, NULL)` unblocks everything. Otherwise as `sigx_block`.
+ *
+ * # Safety
+ *
+ * `old` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_setmask(uint64_t mask, uint64_t *old);
 
@@ -672,6 +705,10 @@ int sigx_setmask(uint64_t mask, uint64_t *old);
  * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `mask` is NULL; SIGX_ERR_SYSTEM.
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `mask` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_kernel_pending(uint64_t *mask);
 
@@ -749,6 +786,10 @@ const char *sigx_strerror(int status);
  * records queued (also if that becomes true while waiting).
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `out` is NULL or points to memory writable for one `sigx_info`.
  */
 int sigx_wait(uint64_t mask, struct sigx_info *out, int64_t timeout_ms);
 
@@ -799,6 +840,10 @@ int sigx_fd_mask(uint64_t mask);
  * `signo` is not 0 and not valid (32 and 33 included).
  *
  * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `out` is NULL or points to memory writable for one `sigx_stats`.
  */
 int sigx_stats_get(int signo, struct sigx_stats *out);
 

@@ -2,7 +2,7 @@
 //!
 //! Every raw value a C caller passes in becomes one of these types through a
 //! single checked constructor, so the core never sees an unchecked signal
-//! number, timeout or flag word. The constructors apply API.md's checks in
+//! number, timeout or flag word. The constructors apply the header's checks in
 //! its order: argument values first, then the signal number.
 
 use crate::{flags, signals};

@@ -57,8 +57,7 @@ fn rings(signo: usize) -> impl Iterator<Item = &'static InfoRing> {
 pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
     // Issue #14: exits of watched children become records before the look.
     child::poll(mask);
-    // Acquire: a set bit means the queue pointer was published before it.
-    let mask = mask & handler::HAS_QUEUE.load(Ordering::Acquire);
+    let mask = with_queue(mask);
     loop {
         let mut best: Option<(usize, &InfoRing, u64, u64)> = None;
         for signo in signals_in(mask) {
@@ -99,14 +98,25 @@ fn note_length(slot: &Slot, ring: &InfoRing) {
     }
 }
 
+/// The signals of `mask` that have a queue (the others cannot hold records).
+fn with_queue(mask: u64) -> u64 {
+    // Acquire: a set bit means the queue pointer was published before it.
+    mask & handler::HAS_QUEUE.load(Ordering::Acquire)
+}
+
 /// How many records of the signals in `mask` are queued.
 pub fn queued(mask: u64) -> u64 {
-    signals_in(mask).flat_map(rings).map(|r| r.len()).sum()
+    signals_in(with_queue(mask))
+        .flat_map(rings)
+        .map(|r| r.len())
+        .sum()
 }
 
 /// Whether a ring of the signals in `mask` holds a record.
 pub fn any_queued(mask: u64) -> bool {
-    signals_in(mask).flat_map(rings).any(|r| !r.is_empty())
+    signals_in(with_queue(mask))
+        .flat_map(rings)
+        .any(|r| !r.is_empty())
 }
 
 /// Figures for one signal (`Some(signo)`) or the sum over all (`None`).
