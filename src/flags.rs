@@ -20,6 +20,11 @@ pub const SIGX_CHAIN: u32 = 4;
 /// it a forked child keeps sigx's handler.
 pub const SIGX_FORK_RESET: u32 = 8;
 
+/// `sigx_child_watch` flag: sigx reaps the child when its exit record is
+/// taken (no zombie is left; the record is the only report). Without it the
+/// child stays waitable (`waitpid`) after the record.
+pub const SIGX_CHILD_REAP: u32 = 1;
+
 /// Records a signal's queue keeps unless `sigx_set_capacity` says otherwise.
 /// Memory is used only as records wait (80 bytes each), so the default can
 /// be generous.

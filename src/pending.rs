@@ -22,7 +22,7 @@ use crate::error::{Deadline, Error};
 use crate::handler::{self, InfoRing, SLOTS, Slot};
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
-use crate::{disposition, os};
+use crate::{child, disposition, os};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -55,6 +55,8 @@ fn rings(signo: usize) -> impl Iterator<Item = &'static InfoRing> {
 /// Each ring's head is compared by the key copy in its slot, then popped at
 /// exactly that position; if another consumer took it first, look again.
 pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
+    // Issue #14: exits of watched children become records before the look.
+    child::poll(mask);
     let mask = with_queue(mask);
     loop {
         let mut best: Option<(usize, &InfoRing, u64, u64)> = None;
@@ -70,8 +72,13 @@ pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
         let (signo, ring, pos, _) = best?;
         let slot = &SLOTS[signo];
         note_length(slot, ring);
+        let _in_hand = child::InHand::new(1u64 << (signo - 1));
         if let Some(mut rec) = ring.pop_at(pos) {
             rec.interpret();
+            // Issue #14: a duplicate of a watched child's exit is dropped.
+            let Some(mut rec) = child::filter(rec) else {
+                continue;
+            };
             // AcqRel: takes every drop counted before this point exactly once.
             rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
@@ -143,9 +150,11 @@ fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
     if blocked == 0 {
         return None;
     }
-    // A delivery the sender filter refuses is counted and skipped.
+    // A delivery the sender filter refuses is counted and skipped (no
+    // record); a duplicate of a watched child's exit is dropped (issue #14).
+    let _in_hand = child::InHand::new(blocked);
     while let Some(si) = os::sigtimedwait_now(blocked) {
-        if let Some(rec) = handler::taken_from_kernel(&si) {
+        if let Some(rec) = handler::taken_from_kernel(&si).and_then(child::filter) {
             return Some(rec);
         }
     }

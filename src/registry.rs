@@ -805,10 +805,12 @@ extern "C" fn before_fork() {
     // SAFETY: released in `after_fork_parent` / `after_fork_child`, on this thread or (in the child) its copy.
     unsafe { REGISTRY.raw_lock() };
     wake::lock_for_fork();
+    crate::child::lock_for_fork(); // issue #14
     FORK_MASK.with_locked(|m| *m = Some(mask));
 }
 
 extern "C" fn after_fork_parent() {
+    crate::child::unlock_after_fork_parent(); // issue #14
     wake::unlock_after_fork();
     let mask = FORK_MASK.with_locked(Option::take);
     // SAFETY: taken in `before_fork` on this thread.
@@ -822,6 +824,7 @@ extern "C" fn after_fork_child() {
     // Signals are still blocked (see `before_fork`): no handler can push
     // while the rings are reset.
     pending::reset_after_fork();
+    crate::child::after_fork_child(); // issue #14: a forked child watches nothing
     wake::reset_after_fork();
     wake::unlock_after_fork();
     filter::after_fork(); // Hosts: the child's pid; refused figures at 0

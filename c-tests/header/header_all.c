@@ -170,4 +170,21 @@ int sigx_header_check_host(const struct sigx_host_functions **out) {
     sigx_disposition_kind kind = SIGX_DISP_SIGX;
     *out = &functions;
     return (int)kind;
+/* Children (API.md v0.2 "Children"): the flag, the status codes, and the
+ * functions with the contract's signatures. */
+CHECK_AT_COMPILE_TIME(child_reap, SIGX_CHILD_REAP == 1);
+CHECK_AT_COMPILE_TIME(err_not_found, SIGX_ERR_NOT_FOUND == -12);
+CHECK_AT_COMPILE_TIME(err_displaced, SIGX_ERR_DISPLACED == -13);
+
+struct sigx_child_functions {
+    int (*watch)(int, uint32_t);
+    int (*unwatch)(int);
+};
+
+int sigx_header_check_children(const struct sigx_child_functions **out);
+
+int sigx_header_check_children(const struct sigx_child_functions **out) {
+    static const struct sigx_child_functions functions = {sigx_child_watch, sigx_child_unwatch};
+    *out = &functions;
+    return 0;
 }

@@ -9,6 +9,7 @@
 
 pub mod alarm;
 pub mod callback;
+pub mod child;
 pub mod host;
 pub mod install;
 pub mod lookup;
@@ -25,6 +26,7 @@ pub use crate::flags::*;
 pub use crate::record::{sigx_info, sigx_stats};
 pub use alarm::*;
 pub use callback::*;
+pub use child::*;
 pub use host::*;
 pub use install::*;
 pub use lookup::*;
