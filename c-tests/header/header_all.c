@@ -170,6 +170,8 @@ int sigx_header_check_host(const struct sigx_host_functions **out) {
     sigx_disposition_kind kind = SIGX_DISP_SIGX;
     *out = &functions;
     return (int)kind;
+}
+
 /* Children (API.md v0.2 "Children"): the flag, the status codes, and the
  * functions with the contract's signatures. */
 CHECK_AT_COMPILE_TIME(child_reap, SIGX_CHILD_REAP == 1);
