@@ -31,6 +31,8 @@ pub enum Error {
     Unsupported,
     /// The signal is in use in a way that forbids the change.
     Busy,
+    /// No such timer (issue #13), or no such child.
+    NotFound,
 }
 
 impl From<std::io::Error> for Error {

@@ -741,6 +741,7 @@ extern "C" fn after_fork_child() {
     // while the rings are reset.
     pending::reset_after_fork();
     wake::reset_after_fork();
+    crate::timer::after_fork_child(); // issue #13: no timers, no deadlines
     wake::unlock_after_fork();
     // SAFETY: the child has one thread, which holds the registry lock (taken in `before_fork`); nobody waits on the condition variable in the child.
     unsafe {

@@ -9,11 +9,13 @@
 
 pub mod alarm;
 pub mod callback;
+pub mod deadline;
 pub mod install;
 pub mod lookup;
 pub mod mask;
 pub mod send;
 pub mod status;
+pub mod timer;
 pub mod wait;
 
 use crate::error::Error;
