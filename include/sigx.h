@@ -265,7 +265,7 @@ typedef struct sigx_info {
    * SIGCHLD: the exit code (CLD_EXITED) or the signal number
    * (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED). SI_TIMER: the
    * overrun count (expirations while the previous one was still
-   * pending). Otherwise 0.
+   * pending; 0 for a `sigx_deadline` expiry). Otherwise 0.
    */
   int32_t status;
   /**

@@ -31,7 +31,7 @@ pub struct sigx_info {
     /// SIGCHLD: the exit code (CLD_EXITED) or the signal number
     /// (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED). SI_TIMER: the
     /// overrun count (expirations while the previous one was still
-    /// pending). Otherwise 0.
+    /// pending; 0 for a `sigx_deadline` expiry). Otherwise 0.
     pub status: i32,
     /// Always zero.
     pub reserved0: i32,
@@ -70,7 +70,9 @@ impl sigx_info {
         let has_value = matches!(self.code, libc::SI_QUEUE | libc::SI_TIMER | libc::SI_MESGQ);
         self.status = if child {
             self.value as u32 as i32
-        } else if self.code == libc::SI_TIMER {
+        } else if self.code == libc::SI_TIMER && self.value & !0xFFFF_FFFF != crate::deadline::TAG {
+            // A deadline's overrun would count repeats the thread missed
+            // before it ran: meaningless, so 0.
             self.uid as i32
         } else {
             0
@@ -168,5 +170,16 @@ mod tests {
             assert_eq!(fields(r), want, "signo {signo} code {code}");
             assert_eq!((r.signo, r.code), (signo, code));
         }
+    }
+
+    #[test]
+    fn a_deadline_expiry_has_no_overrun() {
+        let value = crate::deadline::TAG | 0x0030_0007;
+        let mut r = sigx_info {
+            value,
+            ..raw(libc::SIGUSR1, libc::SI_TIMER)
+        };
+        r.interpret();
+        assert_eq!(fields(r), (0, 0, 0, value));
     }
 }
