@@ -11,11 +11,12 @@
 //!
 //! **What the handler reads.** Each thread that ever set a deadline owns a
 //! slot of a static table; its word in [`STATE`] packs a generation number
-//! and a state (idle, armed, expired). Every arming takes a new generation
+//! and a state (idle, armed, expired; or "at once" for a timeout of 0:
+//! expired, its first delivery still to record). Every arming takes a new generation
 //! and creates a new kernel timer whose `si_value` is [`TAG`] | slot |
 //! generation, so a delivery names the arming it came from. The handler's
 //! rule, for `SI_TIMER` deliveries carrying the tag: the current generation
-//! while armed is the first expiry (one CAS turns it to expired, and it is
+//! while armed (or "at once") is the first expiry (one CAS turns it to expired, and it is
 //! recorded); the current generation in any other state, or a past one, is
 //! hidden; a "future" generation cannot be ours, so it is recorded as any
 //! timer's delivery would be.
@@ -57,6 +58,9 @@ pub const REPEAT_NS: u64 = 5_000_000;
 const IDLE: u64 = 0;
 const ARMED: u64 = 1;
 const EXPIRED: u64 = 2;
+/// Armed with timeout 0: expired for `sigx_deadline_expired`, its first
+/// delivery (sent by `set` itself) not yet recorded.
+const AT_ONCE: u64 = 3;
 const STATE_MASK: u64 = 3;
 
 // ---- signal zone ------------------------------------------------------------
@@ -87,7 +91,7 @@ pub fn hide(value: u64) -> bool {
         // Past: hide. "Future": not an arming of ours, record it.
         return current.wrapping_sub(generation) & GEN_MASK < PAST;
     }
-    if w & STATE_MASK != ARMED {
+    if w & STATE_MASK != ARMED && w & STATE_MASK != AT_ONCE {
         return true; // a repeat, or late after a clear
     }
     // AcqRel: a figure for `sigx_deadline_expired`. Failure means the word
@@ -194,13 +198,15 @@ pub fn set(sig: Signal, ms: u64) -> Result<(), Error> {
     let timer = os::timer_create(libc::CLOCK_MONOTONIC, sig.get(), value, Some(os::gettid()))?;
     retire(s);
     // Release: the handler that sees this generation sees it armed.
-    STATE[s].store(generation << 2 | ARMED, Ordering::Release);
+    let state = if ms == 0 { AT_ONCE } else { ARMED };
+    STATE[s].store(generation << 2 | state, Ordering::Release);
     TIMER[s].store(timer, Ordering::Relaxed);
     let first = if ms == 0 {
-        // At once: the first expiry is delivered to this thread before
-        // this returns (if the signal is not blocked here). Should the
-        // kernel refuse (its queue full), the timer's own first expiry
-        // comes a nanosecond from now instead.
+        // At once: expired from now on; the first expiry is sent to this
+        // thread here, and the kernel delivers it as this system call
+        // returns (if the signal is not blocked here). Should the kernel
+        // refuse (its queue full), the timer's own first expiry comes a
+        // nanosecond from now instead.
         match os::queue_to_this_thread(sig.get(), libc::SI_TIMER, value) {
             Ok(()) => REPEAT_NS,
             Err(_) => 1,
@@ -224,7 +230,10 @@ pub fn clear() {
 
 /// Whether the calling thread's deadline has expired since it was set.
 pub fn expired() -> bool {
-    my_slot().is_some_and(|s| STATE[s].load(Ordering::Acquire) & STATE_MASK == EXPIRED)
+    my_slot().is_some_and(|s| {
+        let state = STATE[s].load(Ordering::Acquire) & STATE_MASK;
+        state == EXPIRED || state == AT_ONCE
+    })
 }
 
 /// Thread exit: clear the deadline and give the slot back.
@@ -302,6 +311,11 @@ mod tests {
         assert_eq!(STATE[s].load(Ordering::Relaxed) & STATE_MASK, ARMED);
         assert!(!hide(value(s, 8)));
         assert!(hide(value(s, 8)));
+        // Timeout 0: its first delivery is recorded, then it is expired.
+        STATE[s].store(9 << 2 | AT_ONCE, Ordering::Relaxed);
+        assert!(!hide(value(s, 9)));
+        assert_eq!(STATE[s].load(Ordering::Relaxed) & STATE_MASK, EXPIRED);
+        assert!(hide(value(s, 9)));
         STATE[s].store(0, Ordering::Relaxed);
     }
 

@@ -609,6 +609,13 @@ impl<T> Mutex<T> {
         MutexGuard { mutex: self }
     }
 
+    /// Lock it if nobody holds it; `None` if someone does.
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        // SAFETY: `raw` is an initialised mutex that is never moved; on success the guard unlocks it on drop, on this thread.
+        (unsafe { libc::pthread_mutex_trylock(self.raw.get()) } == 0)
+            .then_some(MutexGuard { mutex: self })
+    }
+
     /// Lock without a guard (for the fork hooks). Pair with [`Mutex::raw_unlock`].
     ///
     /// # Safety

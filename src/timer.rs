@@ -188,16 +188,19 @@ pub fn count() -> usize {
 }
 
 /// In a forked child (one thread): no timers and no deadlines. The kernel
-/// copied no timer, and the lock may have been held by a thread that the
-/// child does not have, so both are made anew; the old list is leaked,
-/// never freed, since it may have been half-changed. The id counter
-/// carries on.
+/// copied no timer, so the list is emptied. If a thread that the child does
+/// not have held the lock at the fork, the lock is made anew and the list,
+/// which that thread may have left half-changed, is leaked rather than
+/// freed. The id counter carries on.
 pub fn after_fork_child() {
-    // SAFETY: called from the child side of fork only, while the child has one thread, which does not hold the lock.
-    unsafe { TABLE.reinit_after_fork() };
-    let mut table = TABLE.lock();
-    std::mem::forget(std::mem::take(&mut table.timers));
-    drop(table);
+    match TABLE.try_lock() {
+        Some(mut table) => table.timers = Vec::new(),
+        None => {
+            // SAFETY: called from the child side of fork only, while the child has one thread; the holder is a thread of the parent (sigx never forks while holding it).
+            unsafe { TABLE.reinit_after_fork() };
+            std::mem::forget(std::mem::take(&mut TABLE.lock().timers));
+        }
+    }
     crate::deadline::after_fork_child();
 }
 

@@ -13,9 +13,10 @@ use std::os::raw::c_int;
 /// entered just after the expiry fails too: there is no race window.
 ///
 /// `timeout_ms == -1` clears the deadline (always SIGX_OK, whatever
-/// `signo`); `0` expires at once (the first interruption is delivered before
-/// this returns, unless the thread blocks `signo`); a new deadline replaces
-/// the old one. One deadline per thread; sigx clears it when the thread
+/// `signo`); `0` expires at once (`sigx_deadline_expired` says 1 from then
+/// on, and the first interruption is sent before this returns; the kernel
+/// delivers it as this call returns unless the thread blocks `signo`); a
+/// new deadline replaces the old one. One deadline per thread; sigx clears it when the thread
 /// exits. Clear it when the guarded work is done: the repeated
 /// interruptions would otherwise go on disturbing the thread's system calls.
 ///
