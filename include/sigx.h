@@ -27,9 +27,10 @@
  *    Otherwise each signal's queue keeps up to SIGX_CAPACITY_DEFAULT
  *    records and counts what it must drop.
  *  - fork: the child starts with empty queues and zero figures, its own
- *    descriptors under the same numbers, and the same installed signals
- *    (except SIGX_FORK_RESET ones). exec: the kernel resets caught signals
- *    to SIG_DFL; ignored ones stay ignored.
+ *    descriptors under the same numbers, no timers and no deadline, and the
+ *    same installed signals (except SIGX_FORK_RESET ones). exec: the kernel
+ *    resets caught signals to SIG_DFL (ignored ones stay ignored) and
+ *    deletes timers.
  *  - The library is never unloaded (linked with -z nodelete), so dlclose
  *    cannot unmap a live handler.
  */
