@@ -4,6 +4,8 @@
 #
 #   cmake --build build && ctest --test-dir build -L packaging --output-on-failure
 #
+#   packaging_cmake_rebuild        a scratch tree rebuilds after Cargo.lock/.rs/Cargo.toml
+#                                  changes, and not otherwise; Debug builds cargo's dev profile
 #   packaging_abi                  exported symbols = sigx.h's functions, all sigx_*;
 #                                  soname, NODELETE, no RPATH/TEXTREL/exec stack
 #   packaging_header_<cc>_<std>    sigx.h alone, and every part of it, compiled
@@ -13,6 +15,8 @@
 #   packaging_find_package         find_package versions, components, damaged install
 #   packaging_consumer_cmake       c-tests/consumer via find_package, shared and static
 #   packaging_consumer_pkgconfig   the consumer via pkg-config, shared and static
+#   packaging_static_exe           cc -static hello.c $(pkg-config --static --libs sigx)
+#   packaging_python_module        the installed Python package uses the installed library
 #   packaging_libdir_*             the same with CMAKE_INSTALL_LIBDIR=lib64, lib/<arch>
 #   packaging_abi_baseline         abidiff against abi/sigx-0.1.0.abi: additions only;
 #                                  0.1.0's functions @@SIGX_0.1, later ones in later nodes
@@ -61,6 +65,14 @@ add_test(NAME packaging_version
           --cli "${SIGX_CLI}" --cc "${CMAKE_C_COMPILER}" --python "${Python3_EXECUTABLE}"
           --work "${_pkg_work}/version")
 list(APPEND _pkg_tests packaging_version)
+
+# --- The build itself ------------------------------------------------------------------
+# A scratch copy of the sources is configured, built, changed and rebuilt.
+add_test(NAME packaging_cmake_rebuild
+  COMMAND "${SIGX_BASH}" "${_pkg_scripts}/check_rebuild.sh" --cmake "${CMAKE_COMMAND}"
+          --source "${PROJECT_SOURCE_DIR}" --work "${_pkg_work}/packaging_cmake_rebuild"
+          --rust-source "${SIGX_CARGO_ROOT_SOURCE}")
+list(APPEND _pkg_tests packaging_cmake_rebuild)
 
 # --- Header quality -----------------------------------------------------------------
 # gcc and g++ are required (a missing one fails its tests with a message
@@ -111,20 +123,35 @@ set(_pkg_prefix_arg "")
 if(NOT CMAKE_INSTALL_PREFIX MATCHES "^/(usr/?)?$")
   set(_pkg_prefix_arg --configured-prefix "${CMAKE_INSTALL_PREFIX}")
 endif()
+# The Python package (cmake/python.cmake) is part of the install.
+set(_pkg_python_args "")
+set(_pkg_py_check "")
+if(SIGX_INSTALL_PYTHON AND NOT IS_ABSOLUTE "${SIGX_PYTHON_INSTALL_DIR}")
+  find_package(Python3 COMPONENTS Interpreter)
+  set(_pkg_python_args --python-dir "${SIGX_PYTHON_INSTALL_DIR}")
+  set(_pkg_py_check ",python")
+  if(Python3_Interpreter_FOUND)
+    list(APPEND _pkg_python_args --python "${Python3_EXECUTABLE}")
+  endif()
+endif()
 function(_sigx_install_test name checks)
   add_test(NAME ${name}
     COMMAND "${SIGX_BASH}" "${_pkg_scripts}/install_and_consume.sh"
       --cmake "${CMAKE_COMMAND}" --source "${PROJECT_SOURCE_DIR}" --build "${PROJECT_BINARY_DIR}"
       --work "${_pkg_work}/${name}" --cc "${CMAKE_C_COMPILER}" --libdir "${CMAKE_INSTALL_LIBDIR}"
-      --static-libs "${SIGX_STATIC_LINK_LIBS}" --lib-subdir "${_pkg_lib_subdir}"
+      --static-libs-file "${SIGX_STATIC_LIBS_FILE}" --lib-subdir "${_pkg_lib_subdir}"
       --version "${PROJECT_VERSION}" --soversion "${SIGX_SOVERSION}"
-      ${_pkg_cli_arg} ${_pkg_prefix_arg} --check "${checks}" ${ARGN})
+      ${_pkg_cli_arg} ${_pkg_prefix_arg} ${_pkg_python_args} --check "${checks}" ${ARGN})
   set(_pkg_tests ${_pkg_tests} ${name} PARENT_SCOPE)
 endfunction()
 _sigx_install_test(packaging_install_layout layout)
 _sigx_install_test(packaging_find_package find-package)
 _sigx_install_test(packaging_consumer_cmake cmake)
 _sigx_install_test(packaging_consumer_pkgconfig pkg-config)
+_sigx_install_test(packaging_static_exe static-exe)
+if(_pkg_python_args)
+  _sigx_install_test(packaging_python_module python)
+endif()
 # Where CMake does not search lib64 (Debian), a lib64 prefix is found through sigx_DIR.
 get_property(_pkg_lib64_searched GLOBAL PROPERTY FIND_LIBRARY_USE_LIB64_PATHS)
 if(_pkg_lib64_searched)
@@ -133,12 +160,12 @@ else()
   set(_pkg_find_lib64 sigx_DIR)
 endif()
 if(NOT CMAKE_INSTALL_LIBDIR STREQUAL "lib64")
-  _sigx_install_test(packaging_libdir_lib64 layout,cmake,pkg-config
+  _sigx_install_test(packaging_libdir_lib64 layout,cmake,pkg-config${_pkg_py_check}
     --reconfigure-libdir lib64 --find-with ${_pkg_find_lib64})
 endif()
 # find_package searches lib/<arch>/cmake only for the consumer's own <arch>.
 if(CMAKE_LIBRARY_ARCHITECTURE)
-  _sigx_install_test(packaging_libdir_multiarch layout,cmake,pkg-config
+  _sigx_install_test(packaging_libdir_multiarch layout,cmake,pkg-config${_pkg_py_check}
     --reconfigure-libdir "lib/${CMAKE_LIBRARY_ARCHITECTURE}")
 endif()
 

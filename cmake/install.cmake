@@ -17,7 +17,7 @@
 #
 # Included by the top-level CMakeLists.txt after the imported targets exist;
 # uses SIGX_SHARED_REAL, SIGX_SHARED_SONAME, SIGX_SHARED_LINK, SIGX_STATIC,
-# SIGX_SOVERSION and SIGX_STATIC_LINK_LIBS from there.
+# SIGX_SOVERSION and SIGX_STATIC_LIBS_FILE from there.
 include(CMakePackageConfigHelpers)
 
 set(SIGX_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/sigx")
@@ -56,8 +56,13 @@ configure_package_config_file(
   INSTALL_DESTINATION "${SIGX_INSTALL_CMAKEDIR}"
   PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_LIBDIR
   NO_SET_AND_CHECK_MACRO)
+# The static library's link needs are known only after cargo has built it
+# (SIGX_STATIC_LIBS_FILE), so sigxTargets.cmake and sigx.pc are configured in
+# two passes: now, everything else (the placeholders stay), and at install
+# time, the link needs (cmake/install-static-libs.cmake).
+set(SIGX_STATIC_LINK_LIBS "@SIGX_STATIC_LINK_LIBS@")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/sigxTargets.cmake.in"
-  "${_sigx_gen}/sigxTargets.cmake" @ONLY)
+  "${_sigx_gen}/sigxTargets.cmake.in" @ONLY)
 # Every release of a major version only adds to the previous ones (the
 # packaging_abi_baseline test proves it against 0.1.0's ABI), so a request for
 # X.Y accepts any installed X.Y'.z with Y'.z >= Y: find_package(sigx 0.1) and
@@ -66,12 +71,6 @@ configure_file("${PROJECT_SOURCE_DIR}/cmake/sigxTargets.cmake.in"
 write_basic_package_version_file("${_sigx_gen}/sigxConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}"
   COMPATIBILITY SameMajorVersion)
-install(FILES
-  "${_sigx_gen}/sigxConfig.cmake"
-  "${_sigx_gen}/sigxConfigVersion.cmake"
-  "${_sigx_gen}/sigxTargets.cmake"
-  DESTINATION "${SIGX_INSTALL_CMAKEDIR}"
-  COMPONENT Development)
 
 # --- pkg-config -----------------------------------------------------------------
 # prefix is computed from ${pcfiledir}: one ".." per component of the .pc
@@ -96,17 +95,19 @@ else()
 endif()
 _sigx_pc_dir(SIGX_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
 _sigx_pc_dir(SIGX_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
-# Libs.private: the static library's own needs, as linker flags.
-set(SIGX_PC_LIBS_PRIVATE "")
-foreach(lib IN LISTS SIGX_STATIC_LINK_LIBS)
-  if(lib MATCHES "^-" OR IS_ABSOLUTE "${lib}")
-    list(APPEND SIGX_PC_LIBS_PRIVATE "${lib}")
-  else()
-    list(APPEND SIGX_PC_LIBS_PRIVATE "-l${lib}")
-  endif()
-endforeach()
-list(JOIN SIGX_PC_LIBS_PRIVATE " " SIGX_PC_LIBS_PRIVATE)
-configure_file("${PROJECT_SOURCE_DIR}/cmake/sigx.pc.in" "${_sigx_gen}/sigx.pc" @ONLY)
+set(SIGX_PC_LIBS_PRIVATE "@SIGX_PC_LIBS_PRIVATE@")
+configure_file("${PROJECT_SOURCE_DIR}/cmake/sigx.pc.in" "${_sigx_gen}/sigx.pc.in" @ONLY)
+install(CODE "
+  set(SIGX_STATIC_LIBS_FILE \"${SIGX_STATIC_LIBS_FILE}\")
+  set(SIGX_INSTALL_GEN_DIR \"${_sigx_gen}\")
+  include(\"${PROJECT_SOURCE_DIR}/cmake/install-static-libs.cmake\")"
+  COMPONENT Development)
 install(FILES "${_sigx_gen}/sigx.pc"
   DESTINATION "${SIGX_INSTALL_PKGCONFIGDIR}"
+  COMPONENT Development)
+install(FILES
+  "${_sigx_gen}/sigxConfig.cmake"
+  "${_sigx_gen}/sigxConfigVersion.cmake"
+  "${_sigx_gen}/sigxTargets.cmake"
+  DESTINATION "${SIGX_INSTALL_CMAKEDIR}"
   COMPONENT Development)

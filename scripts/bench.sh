@@ -34,7 +34,7 @@ mkdir -p "$lib"
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 log "building libsigx (cargo build --release)"
-cargo build --quiet --release --lib --target-dir "$out/cargo-target"
+cargo build --quiet --release -p sigx --lib --target-dir "$out/cargo-target"
 # Lay the library out with its soname, as the CMake build does.
 version=$(scripts/version.sh) soversion=$(scripts/version.sh --soname)
 cp -f "$out/cargo-target/release/libsigx.so" "$lib/libsigx.so.$version"

@@ -24,12 +24,12 @@ trap 'rm -rf "$tmp"' EXIT
 sed -e "s/@SIGX_VERSION_MAJOR@/$major/" -e "s/@SIGX_VERSION_MINOR@/$minor/" \
     -e "s/@SIGX_VERSION_PATCH@/$patch/" cbindgen.toml >"$tmp/cbindgen.toml"
 if [ "${1:-}" = "--check" ]; then
-    if ! cbindgen --quiet --config "$tmp/cbindgen.toml" --crate sigx --output include/sigx.h --verify; then
+    if ! cbindgen --quiet --config "$tmp/cbindgen.toml" --crate sigx-core --output include/sigx.h --verify; then
         echo "include/sigx.h is stale: run scripts/gen-header.sh and commit the result" >&2
         exit 1
     fi
     echo "include/sigx.h is up to date"
 else
-    cbindgen --quiet --config "$tmp/cbindgen.toml" --crate sigx --output include/sigx.h
+    cbindgen --quiet --config "$tmp/cbindgen.toml" --crate sigx-core --output include/sigx.h
     echo "wrote include/sigx.h"
 fi

@@ -8,11 +8,15 @@
 #   SIGX_QUICK=1 scripts/test.sh   skip the sanitizer/valgrind pass
 #
 # Needs: cargo (with clippy, rustfmt), cbindgen 0.29.4, cmake >= 3.16, a C
-# compiler and g++, pkg-config, valgrind, python3 with pytest, abidiff
-# (abigail-tools), git (the old-binary test builds 0.1.0 from the history). .ci/run installs
-# whatever of these a fresh Debian machine lacks.
+# compiler and g++, pkg-config, valgrind, python3 with venv and pytest,
+# abidiff (abigail-tools), git (the old-binary test builds 0.1.0 from the
+# history); scripts/deps.sh installs whatever of these the machine lacks (and
+# says so). Go and Node.js are optional: the runtimes examples run where
+# they exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+scripts/deps.sh test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 step() { printf '\n==> %s\n' "$*"; }
@@ -32,7 +36,7 @@ cargo test --workspace
 step "loom model checks of the ring, the event count and descriptor arming"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom_tests
 
-step "C tests, examples, packaging and Python (ctest)"
+step "C tests, examples, packaging, Python and runtimes (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"

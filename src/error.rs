@@ -2,7 +2,7 @@
 //!
 //! Every raw value a C caller passes in becomes one of these types through a
 //! single checked constructor, so the core never sees an unchecked signal
-//! number, timeout or flag word. The constructors apply API.md's checks in
+//! number, timeout or flag word. The constructors apply the header's checks in
 //! its order: argument values first, then the signal number.
 
 use crate::{flags, signals};
@@ -31,8 +31,11 @@ pub enum Error {
     Unsupported,
     /// The signal is in use in a way that forbids the change.
     Busy,
-    /// No such timer (issue #13), or no such child.
+    /// No such timer, or no such (watched or waitable) child.
     NotFound,
+    /// Another handler has replaced sigx's for this signal; sigx left it
+    /// in place.
+    Displaced,
 }
 
 impl From<std::io::Error> for Error {

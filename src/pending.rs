@@ -20,9 +20,9 @@
 
 use crate::error::{Deadline, Error};
 use crate::handler::{self, InfoRing, SLOTS, Slot};
-use crate::os;
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
+use crate::{child, disposition, os};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -55,8 +55,9 @@ fn rings(signo: usize) -> impl Iterator<Item = &'static InfoRing> {
 /// Each ring's head is compared by the key copy in its slot, then popped at
 /// exactly that position; if another consumer took it first, look again.
 pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
-    // Acquire: a set bit means the queue pointer was published before it.
-    let mask = mask & handler::HAS_QUEUE.load(Ordering::Acquire);
+    // Issue #14: exits of watched children become records before the look.
+    child::poll(mask);
+    let mask = with_queue(mask);
     loop {
         let mut best: Option<(usize, &InfoRing, u64, u64)> = None;
         for signo in signals_in(mask) {
@@ -71,8 +72,13 @@ pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
         let (signo, ring, pos, _) = best?;
         let slot = &SLOTS[signo];
         note_length(slot, ring);
+        let _in_hand = child::InHand::new(1u64 << (signo - 1));
         if let Some(mut rec) = ring.pop_at(pos) {
             rec.interpret();
+            // Issue #14: a duplicate of a watched child's exit is dropped.
+            let Some(mut rec) = child::filter(rec) else {
+                continue;
+            };
             // AcqRel: takes every drop counted before this point exactly once.
             rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
@@ -92,14 +98,25 @@ fn note_length(slot: &Slot, ring: &InfoRing) {
     }
 }
 
+/// The signals of `mask` that have a queue (the others cannot hold records).
+fn with_queue(mask: u64) -> u64 {
+    // Acquire: a set bit means the queue pointer was published before it.
+    mask & handler::HAS_QUEUE.load(Ordering::Acquire)
+}
+
 /// How many records of the signals in `mask` are queued.
 pub fn queued(mask: u64) -> u64 {
-    signals_in(mask).flat_map(rings).map(|r| r.len()).sum()
+    signals_in(with_queue(mask))
+        .flat_map(rings)
+        .map(|r| r.len())
+        .sum()
 }
 
 /// Whether a ring of the signals in `mask` holds a record.
 pub fn any_queued(mask: u64) -> bool {
-    signals_in(mask).flat_map(rings).any(|r| !r.is_empty())
+    signals_in(with_queue(mask))
+        .flat_map(rings)
+        .any(|r| !r.is_empty())
 }
 
 /// Figures for one signal (`Some(signo)`) or the sum over all (`None`).
@@ -133,9 +150,12 @@ fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
     if blocked == 0 {
         return None;
     }
-    // A deadline's hidden repeat makes no record: take the next one.
+    // A delivery the sender filter refuses is counted and skipped (no
+    // record), a deadline's repeat is hidden (issue #13); a duplicate of a
+    // watched child's exit is dropped (issue #14).
+    let _in_hand = child::InHand::new(blocked);
     while let Some(si) = os::sigtimedwait_now(blocked) {
-        if let Some(rec) = handler::taken_from_kernel(&si) {
+        if let Some(rec) = handler::taken_from_kernel(&si).and_then(child::filter) {
             return Some(rec);
         }
     }
@@ -215,7 +235,9 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
             remaining(deadline).map_err(|()| Error::Timeout)
         };
         let left = match left {
-            Ok(left) => left,
+            // Hosts: a displacement during the sleep wakes nobody; ask
+            // again at least every RECHECK (src/disposition.rs).
+            Ok(left) => Some(left.map_or(disposition::RECHECK, |l| l.min(disposition::RECHECK))),
             Err(e) => {
                 // One last look: a record may have arrived during the sleep
                 // that just timed out.

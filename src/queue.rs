@@ -238,7 +238,10 @@ impl<T: Copy> Ring<T> {
                         // will make.
                         let free = next.turn.load(Ordering::Acquire) >= 2 * next_lap;
                         return Ok(Pushed {
-                            queued: (pos + 1).saturating_sub(head),
+                            // At least this value was there when it was
+                            // published; consumers may have taken it (and
+                            // later ones) before `head` was read.
+                            queued: (pos + 1).saturating_sub(head).max(1),
                             full: !free,
                         });
                     }

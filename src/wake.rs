@@ -29,7 +29,8 @@ mod protocol;
 
 use protocol::{EventCount, FdArm, FdEntry, FdTable, Sys};
 
-/// How many descriptor masks can exist at once (API.md asks for 32).
+/// How many descriptor masks can exist at once (`sigx_fd_mask` promises at
+/// least 32).
 pub const FD_MASKS: usize = 64;
 
 /// The real system calls.

@@ -9,11 +9,11 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use sigx::capi::lookup::{
+use sigx_core::capi::lookup::{
     sigx_default_action, sigx_describe, sigx_is_catchable, sigx_name, sigx_number, sigx_rtmax,
     sigx_rtmin, sigx_valid_signals,
 };
-use sigx::capi::status::sigx_status;
+use sigx_core::capi::status::sigx_status;
 use std::ffi::{CStr, CString, c_char};
 
 const ARGUMENT: i32 = sigx_status::SIGX_ERR_ARGUMENT as i32;
@@ -27,7 +27,8 @@ fn valid(signo: i32) -> bool {
 fn number_of(bytes: &[u8]) -> i32 {
     let mut buf = bytes.to_vec();
     buf.push(0);
-    sigx_number(buf.as_ptr() as *const c_char)
+    // SAFETY: `buf` is NUL-terminated and outlives the call.
+    unsafe { sigx_number(buf.as_ptr() as *const c_char) }
 }
 
 fn name_of(signo: i32) -> Option<String> {
@@ -38,7 +39,8 @@ fn name_of(signo: i32) -> Option<String> {
 
 #[test]
 fn null_and_empty_are_argument_errors() {
-    assert_eq!(sigx_number(std::ptr::null()), ARGUMENT);
+    // SAFETY: NULL is allowed.
+    assert_eq!(unsafe { sigx_number(std::ptr::null()) }, ARGUMENT);
     assert_eq!(number_of(b""), ARGUMENT);
     assert_eq!(number_of(b"\0SIGINT"), ARGUMENT); // C sees ""
 }
@@ -162,5 +164,6 @@ fn real_time_ends() {
         assert_eq!(valid(s), s <= 31 || (lo..=hi).contains(&s), "signal {s}");
     }
     let c = CString::new("sigrtmin+0").unwrap();
-    assert_eq!(sigx_number(c.as_ptr()), lo);
+    // SAFETY: `c` is a CString that outlives the call.
+    assert_eq!(unsafe { sigx_number(c.as_ptr()) }, lo);
 }

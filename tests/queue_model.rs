@@ -1,4 +1,4 @@
-//! `sigx::queue::Ring` against a model.
+//! `sigx_core::queue::Ring` against a model.
 //!
 //! Sequentially, the ring must behave exactly like a `VecDeque` bounded to
 //! the same capacity: same values out, `Full` exactly when the model is full,
@@ -12,7 +12,7 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use sigx::queue::{Full, Pushed, Ring};
+use sigx_core::queue::{Full, Pushed, Ring};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -72,7 +72,7 @@ run_abidiff() {
 
 step "1. functions and types: this source tree built with debug information"
 (cd "$source_dir" && CARGO_PROFILE_RELEASE_DEBUG=true CARGO_PROFILE_RELEASE_STRIP=none \
-    "$cargo" build --release --lib --target-dir "$work/target")
+    "$cargo" build --release -p sigx --lib --target-dir "$work/target")
 run_abidiff "functions and types" --no-added-syms "$baseline" "$work/target/release/libsigx.so"
 
 step "2. symbols of the shipped $(basename "$shipped")"

@@ -6,10 +6,11 @@
 #
 #   install_and_consume.sh --source S --build B --work W --cc CC --libdir L
 #       --lib-subdir lib --version X.Y.Z --soversion N
-#       --static-libs "gcc_s;util;..." --check CHECK[,CHECK...]
+#       --static-libs-file B/lib/libsigx.a.libs --check CHECK[,CHECK...]
 #       [--cmake cmake] [--configured-prefix /usr/local]
 #       [--reconfigure-libdir L2] [--find-with prefix|sigx_DIR]
 #       [--cli bin/sigx --bindir bin]
+#       [--python-dir lib/python3/dist-packages] [--python python3]
 #
 # B is a built tree of S, with the library in B/<lib-subdir>; L is its
 # CMAKE_INSTALL_LIBDIR. Every file goes under W, which is emptied first.
@@ -25,6 +26,10 @@
 #                 sigx::sigx_static, and run
 #   pkg-config    the consumer compiled with `pkg-config --cflags --libs sigx`
 #                 and with `--static`, and run
+#   python        the Python package installed under --python-dir imports
+#                 and uses the installed library, with no variables set
+#   static-exe    `cc -static hello.c $(pkg-config --static --libs sigx)`:
+#                 a fully static program that installs, raises and waits
 # --reconfigure-libdir configures a second tree of S with
 # -DCMAKE_INSTALL_LIBDIR=L2, gives it a copy of B's built library and
 # installs that instead.
@@ -34,9 +39,9 @@
 set -euo pipefail
 
 cmake_exe=${CMAKE:-cmake}
-source_dir= build_dir= work= cc= libdir= static_libs= checks= relibdir= lib_subdir= configured_prefix=
+source_dir= build_dir= work= cc= libdir= static_libs_file= checks= relibdir= lib_subdir= configured_prefix=
 version= soversion= cli= bindir=
-find_with=prefix
+find_with=prefix python_dir= python=python3
 while [ $# -gt 0 ]; do
     case $1 in
         --cmake) cmake_exe=$2 ;;
@@ -45,7 +50,7 @@ while [ $# -gt 0 ]; do
         --work) work=$2 ;;
         --cc) cc=$2 ;;
         --libdir) libdir=$2 ;;
-        --static-libs) static_libs=$2 ;;
+        --static-libs-file) static_libs_file=$2 ;;
         --check) checks=$2 ;;
         --reconfigure-libdir) relibdir=$2 ;;
         --lib-subdir) lib_subdir=$2 ;;
@@ -55,6 +60,8 @@ while [ $# -gt 0 ]; do
         --soversion) soversion=$2 ;;
         --cli) cli=$2 ;;
         --bindir) bindir=$2 ;;
+        --python-dir) python_dir=$2 ;;
+        --python) python=$2 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -81,7 +88,9 @@ if [ -n "$relibdir" ]; then
     step "configure a second tree with CMAKE_INSTALL_LIBDIR=$relibdir"
     tree=$work/tree
     run "$cmake_exe" -S "$source_dir" -B "$tree" -DCMAKE_INSTALL_LIBDIR="$relibdir" \
-        -DCMAKE_C_COMPILER="$cc" -DSIGX_BUILD_TESTS=OFF -DSIGX_BUILD_EXAMPLES=OFF >"$work/tree.log" \
+        -DCMAKE_C_COMPILER="$cc" -DSIGX_BUILD_TESTS=OFF -DSIGX_BUILD_EXAMPLES=OFF \
+        -DSIGX_INSTALL_PYTHON="$([ -n "$python_dir" ] && echo ON || echo OFF)" \
+        ${python_dir:+-DSIGX_PYTHON_INSTALL_DIR="$python_dir"} >"$work/tree.log" \
         || { cat "$work/tree.log"; die "configuring $source_dir failed"; }
     mkdir -p "$tree/$lib_subdir"
     cp -a "$build_dir/$lib_subdir/." "$tree/$lib_subdir/"
@@ -109,10 +118,15 @@ check_layout() {
     [ -f "$L/libsigx.a" ] && [ "$(head -c 8 "$L/libsigx.a")" = '!<arch>' ] || die "$L/libsigx.a is not an ar archive"
 
     local expected actual
+    local py_files=()
+    if [ -n "$python_dir" ]; then
+        py_files=("$python_dir/sigx/__init__.py" "$python_dir/sigx/aio.py" "$python_dir/sigx/py.typed"
+            "$python_dir/sigx/_build.py")
+    fi
     expected=$(printf '%s\n' include/sigx.h "$libdir/$real_so" "$libdir/$soname" "$libdir/libsigx.so" \
         "$libdir/libsigx.a" "$libdir/pkgconfig/sigx.pc" "$libdir/cmake/sigx/sigxConfig.cmake" \
         "$libdir/cmake/sigx/sigxConfigVersion.cmake" "$libdir/cmake/sigx/sigxTargets.cmake" \
-        ${cli:+"$bindir/sigx"} | sort)
+        ${cli:+"$bindir/sigx"} "${py_files[@]}" | sort)
     actual=$(cd "$p" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
     [ "$expected" = "$actual" ] || die "installed files differ from the expected set:
 $(diff <(echo "$expected") <(echo "$actual") || true)"
@@ -133,11 +147,13 @@ $out"
     grep -qx "Version: $version" "$pc" || die "sigx.pc lacks 'Version: $version'"
     grep -q '^prefix=\${pcfiledir}/' "$pc" || die "sigx.pc does not derive prefix from \${pcfiledir}"
     grep -Eq '^Libs\.private: .*-l' "$pc" || die "sigx.pc has no Libs.private"
-    echo "ok: sigx.pc: version $version, relative prefix, Libs.private"
+    if grep -Eq '^Libs\.private: .*-lgcc_s' "$pc"; then die "sigx.pc's Libs.private names -lgcc_s (breaks cc -static)"; fi
+    grep -q '@' "$pc" "$L/cmake/sigx/sigxTargets.cmake" && die "a placeholder was left unfilled: $(grep -n '@' "$pc" "$L/cmake/sigx/sigxTargets.cmake")"
+    echo "ok: sigx.pc: version $version, relative prefix, Libs.private without -lgcc_s"
 
     # No absolute path of this machine in the relocatable files.
     local f needle
-    for f in "$L/pkgconfig/sigx.pc" "$L"/cmake/sigx/*.cmake; do
+    for f in "$L/pkgconfig/sigx.pc" "$L"/cmake/sigx/*.cmake ${python_dir:+"$p/$python_dir/sigx/_build.py"}; do
         for needle in "$stage" "$work" "$build_dir" "$tree" "$source_dir" ${configured_prefix:+"$configured_prefix"}; do
             if grep -qF "$needle" "$f"; then
                 die "$f contains the absolute path $needle:
@@ -236,7 +252,10 @@ check_pkg_config() {
 }
 
 check_find_package() {
-    local p=$1 probe=$source_dir/c-tests/packaging/probe
+    local p=$1 probe=$source_dir/c-tests/packaging/probe static_libs
+    [ -f "$static_libs_file" ] || die "--static-libs-file: no file '$static_libs_file'"
+    static_libs=$(head -n 1 "$static_libs_file")
+    static_libs=${static_libs// /;}
     step "find_package(sigx ...) answers, prefix $p"
     run "$cmake_exe" -S "$probe" -B "$work/probe-good" -DPROBE_MODE=good -DPROBE_PREFIX="$p" \
         -DPROBE_VERSION="$version" -DPROBE_SOVERSION="$soversion" -DPROBE_STATIC_LIBS="$static_libs"
@@ -262,6 +281,73 @@ check_find_package() {
     echo "ok: REQUIRED fails and names the missing file"
 }
 
+# The Python package cmake --install put under --python-dir, from the moved
+# prefix: found through PYTHONPATH, it loads the prefix's own library.
+check_python() {
+    local p=$1 out
+    [ -n "$python_dir" ] || die "--python-dir is required for the python check"
+    step "import sigx from $p/$python_dir"
+    out=$(cd "$work" && env -u SIGX_LIBRARY -u LD_LIBRARY_PATH PYTHONPATH="$p/$python_dir" \
+        PYTHONDONTWRITEBYTECODE=1 "$python" -c '
+import os, signal, sigx, sigx.aio
+sigx.install(signal.SIGUSR1)
+os.kill(os.getpid(), signal.SIGUSR1)
+info = sigx.wait(signal.SIGUSR1, timeout=10)
+assert info is not None and info.pid == os.getpid()
+print(sigx.version(), os.path.realpath(sigx._lib._name), sigx.__file__)') || die "the installed module failed"
+    echo "$out"
+    read -r got_version got_lib got_file <<<"$out"
+    [ "$got_version" = "$version" ] || die "sigx.version() is $got_version, not $version"
+    [ "$got_lib" = "$(realpath "$p/$libdir/$real_so")" ] || die "it loaded $got_lib, not the prefix's library"
+    [[ $got_file == "$p/$python_dir/sigx/"* ]] || die "it imported $got_file"
+    echo "ok: the installed module uses the installed library"
+}
+
+# cc -static: a fully static hello-world through `pkg-config --static`
+# (glibc's libc.a: libc6-dev). Its size is printed for the record.
+check_static_exe() {
+    local p=$1 exe=$work/hello-static
+    command -v pkg-config >/dev/null || die "pkg-config not found (Debian: apt-get install pkgconf)"
+    step "cc -static with pkg-config --static against $p"
+    export PKG_CONFIG_PATH=$p/$libdir/pkgconfig
+    unset PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+    cat >"$work/hello-static.c" <<'C'
+#include <signal.h>
+#include <sigx.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int main(void) {
+    sigx_info info;
+    /* kill(): a standard signal keeps its sender details even while the
+     * user's queue of pending signals is full (other processes' floods). */
+    if (sigx_install(SIGUSR1, 0) != SIGX_OK || kill(getpid(), SIGUSR1) != 0)
+        return 1;
+    if (sigx_wait(SIGX_BIT(SIGUSR1), &info, 10000) != SIGX_OK)
+        return 2;
+    printf("static hello: %s from pid %d\n", sigx_name(info.signo), (int)info.pid);
+    return info.signo == SIGUSR1 ? 0 : 3;
+}
+C
+    local flags
+    flags="$(pkg-config --cflags sigx) $(pkg-config --static --libs sigx)"
+    # shellcheck disable=SC2086 # pkg-config output is a list of words
+    run "$cc" -static -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror \
+        "$work/hello-static.c" $flags -o "$exe" 2>"$work/static-link.log" \
+        || { cat "$work/static-link.log"; die "cc -static failed"; }
+    # glibc warns that some functions in a static program still need its
+    # shared parts at run time (getpwnam, dlopen); anything else is news.
+    grep -v -e 'statically linked applications requires at runtime' -e 'in function' "$work/static-link.log" || true
+    if readelf -lW "$exe" | grep -q 'INTERP'; then die "$exe has a program interpreter: not static"; fi
+    if readelf -dW "$exe" 2>/dev/null | grep -q '(NEEDED)'; then die "$exe needs shared libraries"; fi
+    local out
+    out=$("$exe") || die "$exe failed ($?)"
+    echo "$out"
+    [[ $out == "static hello: SIGUSR1 from pid "[1-9]* ]] || die "unexpected output: $out"
+    echo "ok: fully static hello-world runs; size $(stat -c %s "$exe") bytes" \
+        "(stripped: $(strip -o "$exe.stripped" "$exe" && stat -c %s "$exe.stripped") bytes)"
+}
+
 IFS=, read -r -a check_list <<<"$checks"
 for c in "${check_list[@]}"; do
     case $c in
@@ -272,6 +358,10 @@ for c in "${check_list[@]}"; do
         pkg-config)
             case $stage in "$work/stage" | *" "*) relocate "$work/relocated-pc" ;; esac
             check_pkg_config "$stage" ;;
+        python) [ "$stage" != "$work/stage" ] || relocate "$work/relocated-py"; check_python "$stage" ;;
+        static-exe)
+            case $stage in "$work/stage" | *" "*) relocate "$work/relocated-static" ;; esac
+            check_static_exe "$stage" ;;
         *) die "unknown check '$c'" ;;
     esac
 done

@@ -3,7 +3,7 @@
 //! negative number is an operand (`sigx send TERM -- -1234` or
 //! `sigx send TERM -1234` for a process group).
 
-use sigx::signals;
+use sigx_core::signals;
 
 /// The options and operands of one command line.
 pub struct Parsed {

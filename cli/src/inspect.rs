@@ -3,7 +3,7 @@
 
 use crate::procfs::{self, Process, Thread};
 use crate::{FAILED, OK, args, failure, json, names, usage_error};
-use sigx::signals;
+use sigx_core::signals;
 use std::io;
 
 const HELP: &str = "\

@@ -1,7 +1,7 @@
 //! `sigx list [--json]`: every valid signal of this system.
 
 use crate::{OK, args, json, names, usage_error};
-use sigx::signals;
+use sigx_core::signals;
 
 const HELP: &str = "\
 Usage: sigx list [--json]

@@ -52,7 +52,7 @@ pub fn failure(command: &str, what: &str, reason: &str) {
 
 /// The library's version ("0.2.0"), from `sigx_version()`.
 fn version() -> String {
-    let ptr = sigx::capi::lookup::sigx_version();
+    let ptr = sigx_core::capi::lookup::sigx_version();
     // SAFETY: sigx_version returns a static NUL-terminated string, never NULL.
     unsafe { CStr::from_ptr(ptr) }
         .to_string_lossy()

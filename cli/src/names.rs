@@ -1,7 +1,7 @@
 //! Names for numbers: signals (through the library's tables), default
 //! actions, and `si_code` values.
 
-use sigx::signals::{self, Action};
+use sigx_core::signals::{self, Action};
 
 /// Every valid signal, in order: 1..=31, then SIGRTMIN..=SIGRTMAX.
 pub fn all_signals() -> impl Iterator<Item = i32> {

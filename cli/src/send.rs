@@ -144,14 +144,14 @@ fn kill(pid: i32, signo: i32) -> io::Result<()> {
 
 /// sigqueue(3) through the library's sigx_send.
 fn queue(pid: i32, signo: i32, value: u64) -> io::Result<()> {
-    let status = sigx::capi::send::sigx_send(pid, signo, value);
+    let status = sigx_core::capi::send::sigx_send(pid, signo, value);
     if status == 0 {
         return Ok(());
     }
     // SIGX_ERR_SYSTEM sets errno; any other status is an argument the
     // command line already checked.
     let errno = io::Error::last_os_error();
-    if status == sigx::capi::status::sigx_status::SIGX_ERR_SYSTEM as i32 {
+    if status == sigx_core::capi::status::sigx_status::SIGX_ERR_SYSTEM as i32 {
         Err(errno)
     } else {
         Err(io::Error::from_raw_os_error(libc::EINVAL))

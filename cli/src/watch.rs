@@ -3,11 +3,11 @@
 //! delivery as it is taken.
 
 use crate::{FAILED, OK, USAGE, args, failure, json, names, procfs, usage_error};
-use sigx::capi::install::sigx_install;
-use sigx::capi::status::{sigx_status, sigx_strerror};
-use sigx::capi::wait::sigx_wait;
-use sigx::record::sigx_info;
-use sigx::signals;
+use sigx_core::capi::install::sigx_install;
+use sigx_core::capi::status::{sigx_status, sigx_strerror};
+use sigx_core::capi::wait::sigx_wait;
+use sigx_core::record::sigx_info;
+use sigx_core::signals;
 use std::ffi::CStr;
 use std::time::{Duration, Instant};
 
@@ -98,7 +98,8 @@ pub fn run(argv: &[String]) -> u8 {
             }
         };
         let mut info = sigx_info::default();
-        let status = sigx_wait(mask, &mut info, wait_ms);
+        // SAFETY: `info` is a live, writable sigx_info.
+        let status = unsafe { sigx_wait(mask, &mut info, wait_ms) };
         if status == sigx_status::SIGX_ERR_TIMEOUT as i32 {
             return match count {
                 Some(c) => {

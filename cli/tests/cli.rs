@@ -199,7 +199,7 @@ fn help_version_and_usage_errors() {
     }
     let version = stdout(&expect_status(&["--version"], 0));
     // SAFETY: sigx_version returns a static NUL-terminated string.
-    let library = unsafe { std::ffi::CStr::from_ptr(sigx::capi::lookup::sigx_version()) };
+    let library = unsafe { std::ffi::CStr::from_ptr(sigx_core::capi::lookup::sigx_version()) };
     assert_eq!(
         version.trim(),
         format!("sigx {}", library.to_str().unwrap())

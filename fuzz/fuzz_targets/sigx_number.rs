@@ -6,15 +6,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sigx::capi::lookup::{sigx_name, sigx_number, sigx_valid_signals};
-use sigx::capi::status::sigx_status;
+use sigx_core::capi::lookup::{sigx_name, sigx_number, sigx_valid_signals};
+use sigx_core::capi::status::sigx_status;
 use std::ffi::c_char;
 
 fn number_of(bytes: &[u8]) -> i32 {
     let mut buf = Vec::with_capacity(bytes.len() + 1);
     buf.extend_from_slice(bytes);
     buf.push(0);
-    sigx_number(buf.as_ptr() as *const c_char)
+    // SAFETY: `buf` is NUL-terminated and outlives the call.
+    unsafe { sigx_number(buf.as_ptr() as *const c_char) }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -36,5 +37,6 @@ fuzz_target!(|data: &[u8]| {
     assert!(name.is_ascii(), "a non-ASCII name was accepted");
     let canonical = sigx_name(got);
     assert!(!canonical.is_null());
-    assert_eq!(sigx_number(canonical), got);
+    // SAFETY: `canonical` is a static NUL-terminated name.
+    assert_eq!(unsafe { sigx_number(canonical) }, got);
 });

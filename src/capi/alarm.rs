@@ -17,8 +17,16 @@ use std::os::raw::c_int;
 /// Returns SIGX_OK, or SIGX_ERR_SYSTEM (errno set) if `setitimer` fails.
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `remaining_ms` is NULL or points to memory writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_alarm(delay_ms: u64, interval_ms: u64, remaining_ms: *mut u64) -> c_int {
+pub unsafe extern "C" fn sigx_alarm(
+    delay_ms: u64,
+    interval_ms: u64,
+    remaining_ms: *mut u64,
+) -> c_int {
     boundary_status(|| {
         let remaining = opt_out_ptr(remaining_ms);
         let previous_us = os::set_real_timer(delay_ms, interval_ms)?;

@@ -29,8 +29,14 @@ pub type sigx_callback = Option<unsafe extern "C" fn(info: *const sigx_info, use
 /// SIGX_ERR_SYSTEM as for `sigx_install`.
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `cb`, if not NULL, may be called with `user` from any thread that dispatches
+/// until the registration is removed; `user` must be valid for what `cb` does
+/// with it until then.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_on(signo: c_int, cb: sigx_callback, user: *mut c_void) -> c_int {
+pub unsafe extern "C" fn sigx_on(signo: c_int, cb: sigx_callback, user: *mut c_void) -> c_int {
     boundary_status(|| {
         let sig = Signal::catchable(signo)?;
         registry::on(
@@ -64,8 +70,14 @@ pub type sigx_release = Option<unsafe extern "C" fn(user: *mut c_void)>;
 /// `release` is not called.
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `cb`, if not NULL, may be called with `user` from any thread that
+/// dispatches, and `release` once with `user`, as described above; both must be
+/// valid for that.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_on_release(
+pub unsafe extern "C" fn sigx_on_release(
     signo: c_int,
     cb: sigx_callback,
     user: *mut c_void,

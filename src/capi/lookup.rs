@@ -50,8 +50,13 @@ pub extern "C" fn sigx_name(signo: c_int) -> *const c_char {
 /// text that is not ASCII). `name` must be NUL-terminated; it is only read.
 ///
 /// Thread-safe and async-signal-safe.
+///
+/// # Safety
+///
+/// `name` is NULL or points to a NUL-terminated string that stays valid and
+/// unchanged during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_number(name: *const c_char) -> c_int {
+pub unsafe extern "C" fn sigx_number(name: *const c_char) -> c_int {
     boundary(|| {
         if name.is_null() {
             return Err(Error::Argument);

@@ -30,23 +30,35 @@ fn sigmask(how: c_int, mask: u64, old: *mut u64) -> c_int {
 /// signal; SIGX_ERR_SYSTEM.
 ///
 /// Thread-safe (it changes only the calling thread). Not async-signal-safe.
+///
+/// # Safety
+///
+/// `old` is NULL or points to memory writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_block(mask: u64, old: *mut u64) -> c_int {
+pub unsafe extern "C" fn sigx_block(mask: u64, old: *mut u64) -> c_int {
     sigmask(libc::SIG_BLOCK, mask, old)
 }
 
 /// Unblock the signals in `mask` on the calling thread (`SIG_UNBLOCK`);
 /// pending ones are delivered (and recorded, if installed) before it returns.
 /// Otherwise as `sigx_block`.
+///
+/// # Safety
+///
+/// `old` is NULL or points to memory writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_unblock(mask: u64, old: *mut u64) -> c_int {
+pub unsafe extern "C" fn sigx_unblock(mask: u64, old: *mut u64) -> c_int {
     sigmask(libc::SIG_UNBLOCK, mask, old)
 }
 
 /// Set the calling thread's blocked set to exactly `mask` (`SIG_SETMASK`);
 /// `sigx_setmask(0, NULL)` unblocks everything. Otherwise as `sigx_block`.
+///
+/// # Safety
+///
+/// `old` is NULL or points to memory writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_setmask(mask: u64, old: *mut u64) -> c_int {
+pub unsafe extern "C" fn sigx_setmask(mask: u64, old: *mut u64) -> c_int {
     sigmask(libc::SIG_SETMASK, mask, old)
 }
 
@@ -56,8 +68,12 @@ pub extern "C" fn sigx_setmask(mask: u64, old: *mut u64) -> c_int {
 /// Returns SIGX_OK; SIGX_ERR_ARGUMENT if `mask` is NULL; SIGX_ERR_SYSTEM.
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `mask` is NULL or points to memory writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_kernel_pending(mask: *mut u64) -> c_int {
+pub unsafe extern "C" fn sigx_kernel_pending(mask: *mut u64) -> c_int {
     boundary_status(|| {
         let out = out_ptr(mask)?;
         out.write(os::sigpending()?);

@@ -9,7 +9,9 @@
 
 pub mod alarm;
 pub mod callback;
+pub mod child;
 pub mod deadline;
+pub mod host;
 pub mod install;
 pub mod lookup;
 pub mod mask;
@@ -18,8 +20,27 @@ pub mod status;
 pub mod timer;
 pub mod wait;
 
+// Every C function, type and constant at one path (`sigx_core::capi::*`),
+// which is also what libsigx (ffi/) re-exports. The functions that take
+// pointers from the caller are `unsafe` for Rust callers; each says why.
+pub use crate::disposition::{sigx_disposition, sigx_disposition_kind};
+pub use crate::flags::*;
+pub use crate::record::{sigx_info, sigx_stats};
+pub use alarm::*;
+pub use callback::*;
+pub use child::*;
+pub use deadline::*;
+pub use host::*;
+pub use install::*;
+pub use lookup::*;
+pub use mask::*;
+pub use send::*;
+pub use status::*;
+pub use timer::*;
+pub use wait::*;
+
 use crate::error::Error;
-use status::sigx_status;
+
 use std::os::raw::c_int;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -54,8 +54,12 @@ pub enum sigx_clock {
 /// Thread-safe. Not async-signal-safe. fork: the child has no timers (the
 /// kernel copies none) and the parent's ids are SIGX_ERR_NOT_FOUND there.
 /// exec: the kernel deletes every timer.
+///
+/// # Safety
+///
+/// `id` is NULL or points to memory writable for one `int`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_timer_create(
+pub unsafe extern "C" fn sigx_timer_create(
     signo: c_int,
     clock: c_int,
     flags: u32,
@@ -115,8 +119,13 @@ pub extern "C" fn sigx_timer_set(id: c_int, first_ns: u64, interval_ns: u64, fla
 /// SIGX_ERR_SYSTEM (errno set). Nothing is written on error.
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `remaining_ns` and `interval_ns` are each NULL or point to memory
+/// writable for one `uint64_t`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_timer_get(
+pub unsafe extern "C" fn sigx_timer_get(
     id: c_int,
     remaining_ns: *mut u64,
     interval_ns: *mut u64,

@@ -27,8 +27,12 @@ use std::os::raw::c_int;
 /// records queued (also if that becomes true while waiting).
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `out` is NULL or points to memory writable for one `sigx_info`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_wait(mask: u64, out: *mut sigx_info, timeout_ms: i64) -> c_int {
+pub unsafe extern "C" fn sigx_wait(mask: u64, out: *mut sigx_info, timeout_ms: i64) -> c_int {
     boundary_status(|| {
         let out = out_ptr(out)?;
         if mask == 0 {
@@ -88,8 +92,12 @@ pub extern "C" fn sigx_fd_mask(mask: u64) -> c_int {
 /// `signo` is not 0 and not valid (32 and 33 included).
 ///
 /// Thread-safe. Not async-signal-safe.
+///
+/// # Safety
+///
+/// `out` is NULL or points to memory writable for one `sigx_stats`.
 #[unsafe(no_mangle)]
-pub extern "C" fn sigx_stats_get(signo: c_int, out: *mut sigx_stats) -> c_int {
+pub unsafe extern "C" fn sigx_stats_get(signo: c_int, out: *mut sigx_stats) -> c_int {
     boundary_status(|| {
         let out = out_ptr(out)?;
         let which = match signo {

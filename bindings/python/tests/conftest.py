@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
-"""Makes bindings/python importable and gives the tests a `forked` decorator.
+"""Chooses which sigx the tests import, and gives them a `forked` decorator.
+
+By default the tests import the package in this source tree
+(bindings/python/sigx), with the library from SIGX_LIBRARY or the loader.
+With SIGX_TEST_INSTALLED=1 they import the installed package (pip, a wheel)
+and check that it is not this source tree (see bindings/python/tests/
+check_package.sh).
 
 Signal dispositions, masks and queues belong to the whole process, and
 pytest runs every test in one process, so each test body runs in a forked
@@ -17,7 +23,10 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINDING_DIR = os.path.dirname(HERE)
-sys.path.insert(0, BINDING_DIR)
+SOURCE_ROOT = os.path.dirname(os.path.dirname(BINDING_DIR))
+INSTALLED = os.environ.get("SIGX_TEST_INSTALLED") == "1"
+if not INSTALLED:
+    sys.path.insert(0, BINDING_DIR)
 
 CHILD_DEADLINE = 120.0  # seconds; a hang fails the test instead of the whole run
 

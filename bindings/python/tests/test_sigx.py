@@ -11,7 +11,9 @@ import gc
 import inspect
 import os
 import select
+import re
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,11 +22,16 @@ import time
 
 import pytest
 
-from conftest import BINDING_DIR, forked
+from conftest import BINDING_DIR, INSTALLED, SOURCE_ROOT, forked
 
 import sigx
 
 LONG = 30.0  # seconds: "this will surely have happened by then"
+
+# What only a libsigx 0.2 library can do (sigx_on_release, sigx_fd_mask,
+# SIGX_FORK_RESET). Once this module is 0.2 it refuses a 0.1 library, so
+# these run wherever the suite runs.
+needs_0_2 = pytest.mark.skipif(not sigx._HAS_0_2, reason="needs libsigx 0.2")
 
 
 # The kernel's count of pending signals is per user, shared with every other
@@ -46,22 +53,131 @@ def send_retrying(pid, sig, value=0):
 
 
 def child_env():
+    """The environment for a child Python that must import the same sigx."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = BINDING_DIR + os.pathsep + env.get("PYTHONPATH", "")
+    if not INSTALLED:
+        env["PYTHONPATH"] = BINDING_DIR + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
 # --- Surface --------------------------------------------------------------
 
 
+def cargo_version():
+    with open(os.path.join(SOURCE_ROOT, "Cargo.toml"), encoding="utf-8") as f:
+        return re.search(r'^version\s*=\s*"([^"]+)"', f.read(), re.MULTILINE).group(1)
+
+
 def test_version_and_layout():
+    # The module's version is the project's (Cargo.toml); the library's has
+    # the same major and minor.
+    assert sigx.__version__ == cargo_version()
     assert sigx.version().split(".")[:2] == sigx.__version__.split(".")[:2]
-    assert sigx.__version__ == sigx.version()
     import ctypes
     assert ctypes.sizeof(sigx._CInfo) == 64
     assert ctypes.sizeof(sigx._CStats) == 32
     for func in sigx._PROTOTYPES:
+        if func in sigx._SINCE_0_2 and not sigx._HAS_0_2:
+            continue
         assert getattr(sigx._lib, func).argtypes is not None, func
+
+
+def header_text():
+    with open(os.path.join(SOURCE_ROOT, "include", "sigx.h"), encoding="utf-8") as f:
+        text = f.read()
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)  # no comments
+
+
+def squeeze(c):
+    return re.sub(r"\s*\*\s*", "*", re.sub(r"\s+", " ", c.strip()))
+
+
+def test_header_matches_the_binding():
+    # Every function the module binds is declared in include/sigx.h with the
+    # same return type and parameters; the constants and structures it
+    # mirrors have the header's values and fields. (The header may declare
+    # functions the module does not bind.)
+    import ctypes
+    text = header_text()
+    declared = {m.group(2): (squeeze(m.group(1)), m.group(3))
+                for m in re.finditer(r"^([A-Za-z_][\w \t*]*?)\b(sigx_\w+)\((.*?)\);",
+                                     text, re.MULTILINE | re.DOTALL)}
+    c_type = {
+        ctypes.c_int: r"int \w+", ctypes.c_uint32: r"uint32_t \w+", ctypes.c_uint64: r"uint64_t \w+",
+        ctypes.c_int64: r"int64_t \w+", ctypes.c_char_p: r"const char\*\w+",
+        ctypes.c_void_p: r"void\*\w+", ctypes.POINTER(ctypes.c_uint64): r"uint64_t\*\w+",
+        ctypes.POINTER(sigx._CInfo): r"(const )?(struct )?sigx_info\*\w+",
+        ctypes.POINTER(sigx._CStats): r"(struct )?sigx_stats\*\w+",
+        sigx._CALLBACK: r"sigx_callback \w+",
+        sigx._RELEASE: r"sigx_release \w+",
+    }
+    c_return = {ctypes.c_int: "int", ctypes.c_uint64: "uint64_t", ctypes.c_char_p: "const char*"}
+    bound = [f for f in sigx._PROTOTYPES if f in declared or f not in sigx._SINCE_0_2]
+    assert bound, "no function found in sigx.h"
+    for func in bound:
+        assert func in declared, f"{func} is not declared in include/sigx.h"
+        restype, argtypes = sigx._PROTOTYPES[func]
+        ret, params = declared[func]
+        assert ret == c_return[restype], (func, ret)
+        params = [squeeze(p) for p in params.split(",")] if params.strip() != "void" else []
+        assert len(params) == len(argtypes), (func, params)
+        for param, argtype in zip(params, argtypes):
+            assert re.fullmatch(c_type[argtype], param), (func, param, argtype)
+
+    def define(name):
+        m = re.search(rf"^#define {name} (\S+)", text, re.MULTILINE)
+        return int(m.group(1)) if m else None
+
+    assert define("SIGX_INTERRUPT") == sigx.INTERRUPT
+    assert define("SIGX_ONESHOT") == sigx.ONESHOT
+    assert define("SIGX_CHAIN") == sigx.CHAIN
+    assert define("SIGX_FORK_RESET") in (None, sigx.FORK_RESET)  # None: a 0.1 header
+    assert (define("SIGX_VERSION_MAJOR"), define("SIGX_VERSION_MINOR")) == \
+        tuple(int(x) for x in sigx.__version__.split(".")[:2])
+    statuses = dict(re.findall(r"^\s*SIGX_(OK|ERR_\w+) = (-?\d+),?$", text, re.MULTILINE))
+    assert statuses and {k: int(v) for k, v in statuses.items()} == \
+        {m.name: m.value for m in sigx.Status if m.name in statuses}
+    assert set(statuses) <= {m.name for m in sigx.Status}, "a status the module lacks"
+    actions = dict(re.findall(r"^\s*SIGX_ACTION_(\w+) = (\d+),?$", text, re.MULTILINE))
+    assert {k: int(v) for k, v in actions.items()} == {m.name: m.value for m in sigx.Action}
+    c_fields = {"int32_t": ctypes.c_int32, "uint32_t": ctypes.c_uint32, "uint64_t": ctypes.c_uint64}
+    for struct, mirror in (("sigx_info", sigx._CInfo), ("sigx_stats", sigx._CStats)):
+        body = re.search(rf"typedef struct {struct} \{{(.*?)\}}", text, re.DOTALL).group(1)
+        fields = re.findall(r"(\w+) (\w+);", body)
+        assert [(n, c_fields[t]) for t, n in fields] == list(mirror._fields_), struct
+
+
+@pytest.mark.skipif(not INSTALLED, reason="for an installed package (SIGX_TEST_INSTALLED=1)")
+def test_installed_package_is_the_one_imported():
+    # check_package.sh runs the suite in a venv with the package installed,
+    # no SIGX_LIBRARY, no PYTHONPATH: the package and its own library are used.
+    assert "SIGX_LIBRARY" not in os.environ
+    here = os.path.dirname(sigx.__file__)
+    assert not here.startswith(BINDING_DIR), sigx.__file__
+    assert here.startswith(sys.prefix), (here, sys.prefix)
+    from sigx import _build
+    assert _build.VERSION == sigx.__version__
+    assert os.path.samefile(sigx._lib._name, os.path.join(here, _build.LIBRARY))
+    assert os.path.isfile(os.path.join(here, "py.typed"))
+
+
+def test_refuses_a_library_of_another_minor_version(tmp_path):
+    # A stand-in library whose sigx_version() says 0.99.0.
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    src = tmp_path / "fake.c"
+    src.write_text('const char *sigx_version(void) { return "0.99.0"; }\n')
+    lib = tmp_path / "libsigx-fake.so"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(lib), str(src)], check=True)
+    env = child_env()
+    env["SIGX_LIBRARY"] = str(lib)
+    proc = subprocess.run([sys.executable, "-c", "import sigx"], env=env, cwd=str(tmp_path),
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    assert proc.returncode != 0
+    want = ".".join(sigx.__version__.split(".")[:2])
+    assert "ImportError" in proc.stderr and "libsigx 0.99.0" in proc.stderr, proc.stderr
+    assert f"needs libsigx {want}.x" in proc.stderr, proc.stderr
 
 
 def test_library_override_errors_clearly():
@@ -356,7 +472,8 @@ def test_on_and_dispatch_run_python_callbacks():
     assert ran_in == ["dispatcher"]
     sigx.uninstall("USR1")
     sigx.uninstall("USR2")
-    assert not sigx._thunks  # every ctypes callback released
+    if sigx._HAS_0_2:
+        assert not sigx._callbacks  # every ctypes callback released
 
 
 @forked
@@ -384,8 +501,46 @@ def test_callbacks_changed_from_many_threads():
             w.join(LONG)
     assert len(hits) == 200
     sigx.on(sig, None)
-    assert not sigx._thunks
+    if sigx._HAS_0_2:
+        assert not sigx._callbacks  # the library released every replaced one
     sigx.uninstall(sig)
+
+
+@needs_0_2
+@forked
+def test_callback_objects_released_when_the_library_says():
+    # The binding keeps each ctypes callback until sigx_on_release's release
+    # function says the library can no longer call it.
+    sig = signal.SIGUSR1
+    seen = []
+    sigx.on(sig, lambda info: seen.append("a"))
+    assert len(sigx._callbacks) == 1
+    sigx.on(sig, lambda info: seen.append("b"))  # a is not running: released at once
+    assert len(sigx._callbacks) == 1
+    gc.collect()
+    sigx.raise_signal(sig)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert seen == ["b"]
+
+    def replace_self(info):
+        seen.append("self")
+        sigx.on(sig, lambda info: seen.append("after"))
+        gc.collect()
+        assert len(sigx._callbacks) == 2  # this one is running: still kept
+
+    sigx.on(sig, replace_self)
+    sigx.raise_signal(sig)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert len(sigx._callbacks) == 1  # released when its run ended
+    gc.collect()
+    sigx.raise_signal(sig)
+    assert sigx.dispatch(timeout=LONG) == 1
+    assert seen[-2:] == ["self", "after"]
+    sigx.uninstall(sig)
+    assert not sigx._callbacks
+    with pytest.raises(sigx.Uncatchable):
+        sigx.on(signal.SIGKILL, print)  # never registered: nothing kept
+    assert not sigx._callbacks
 
 
 # --- Event loops ----------------------------------------------------------------
@@ -419,6 +574,30 @@ def test_fd_with_selectors_and_poll():
     sigx.uninstall("USR1")
     sigx.uninstall("USR2")
     assert list(sigx.drain("USR1")) == []  # nothing installed: just ends
+
+
+@needs_0_2
+@forked
+def test_fd_for_a_set_of_signals():
+    sigx.install("USR1")
+    sigx.install("USR2")
+    only_usr1 = sigx.fd("USR1")
+    assert only_usr1 == sigx.fd(["USR1"]) == sigx.fd({signal.SIGUSR1}) >= 0
+    assert only_usr1 != sigx.fd()
+    poller = select.poll()
+    poller.register(only_usr1, select.POLLIN)
+    sigx.raise_signal("USR2")
+    assert poller.poll(0) == []                    # queued, but not one of ours
+    assert select.select([sigx.fd()], [], [], 0)[0]  # the descriptor for all sees it
+    sigx.raise_signal("USR1")
+    assert poller.poll(LONG * 1000)
+    assert [i.signo for i in sigx.drain("USR1")] == [signal.SIGUSR1]
+    assert poller.poll(0) == []
+    assert [i.signo for i in sigx.drain("USR2")] == [signal.SIGUSR2]
+    with pytest.raises(sigx.InvalidSignal):
+        sigx.fd([0])
+    sigx.uninstall("USR1")
+    sigx.uninstall("USR2")
 
 
 @forked
@@ -690,3 +869,118 @@ def test_fork_child_starts_clean():
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     assert sigx.wait("USR1", 0) is not None  # ours is still here
     sigx.uninstall("USR1")
+
+
+# --- fork and multiprocessing ------------------------------------------------------
+
+
+def forked_child_after_ready(body):
+    """Fork; the child writes one byte once it is ready, then runs ``body()``.
+
+    Returns the child's pid once it is ready.
+    """
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        code = 1
+        try:
+            os.write(write_end, b"r")
+            code = body()
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    assert os.read(read_end, 1) == b"r"
+    os.close(read_end)
+    return child
+
+
+@forked
+def test_without_fork_reset_a_forked_child_records_sigterm():
+    # The pitfall: a child forked after install(SIGTERM) keeps sigx's handler,
+    # so SIGTERM is recorded there instead of ending it.
+    sigx.install(signal.SIGTERM)
+
+    def child():
+        info = sigx.wait(signal.SIGTERM, timeout=LONG)
+        return 42 if info is not None and info.pid == os.getppid() else 1
+
+    pid = forked_child_after_ready(child)
+    os.kill(pid, signal.SIGTERM)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 42
+    sigx.uninstall(signal.SIGTERM)
+
+
+@needs_0_2
+@forked
+def test_fork_reset_child_dies_of_sigterm():
+    sigx.install(signal.SIGTERM, fork_reset=True)
+
+    def child():
+        time.sleep(LONG)  # waits to be killed (not synchronisation)
+        return 3
+
+    pid = forked_child_after_ready(child)
+    os.kill(pid, signal.SIGTERM)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+    assert sigx.is_installed(signal.SIGTERM)  # the parent keeps it
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert sigx.wait(signal.SIGTERM, timeout=LONG).pid == os.getpid()
+    sigx.uninstall(signal.SIGTERM)
+
+
+def pool_terminates_in_time(pool, limit=5.0):
+    """pool.terminate() + join() within ``limit`` seconds (the bound issue #16 sets).
+
+    On a hang the workers are killed with SIGKILL so that the test can end.
+    """
+    assert pool.map(abs, [-1, -2, -3]) == [1, 2, 3]  # the workers run
+    done = threading.Event()
+
+    def stop():
+        pool.terminate()
+        pool.join()
+        done.set()
+
+    threading.Thread(target=stop, daemon=True).start()
+    if done.wait(limit):
+        return True
+    for worker in pool._pool:
+        if worker.pid:
+            os.kill(worker.pid, signal.SIGKILL)
+    done.wait(LONG)
+    return False
+
+
+@needs_0_2
+@forked
+def test_pool_forked_after_install_with_fork_reset_terminates():
+    import multiprocessing
+
+    sigx.install(signal.SIGTERM, fork_reset=True)
+    pool = multiprocessing.get_context("fork").Pool(2)
+    assert pool_terminates_in_time(pool), "pool.terminate() hung: workers kept sigx's SIGTERM handler"
+    sigx.uninstall(signal.SIGTERM)
+
+
+def _uninstall_then_report(sig, ready):
+    sigx.uninstall(sig)
+    ready.put(os.getpid())
+
+
+@forked
+def test_pool_with_uninstall_initializer_terminates():
+    import multiprocessing
+
+    sigx.install(signal.SIGTERM)
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Queue()
+    pool = ctx.Pool(2, initializer=_uninstall_then_report, initargs=(signal.SIGTERM, ready))
+    # A worker that has not run its initializer yet still has sigx's handler:
+    # a SIGTERM then would be recorded, not fatal. Wait until both have.
+    for _ in range(2):
+        ready.get(timeout=LONG)
+    assert pool_terminates_in_time(pool), "pool.terminate() hung"
+    sigx.uninstall(signal.SIGTERM)

@@ -42,13 +42,22 @@ Living with Python's own handlers:
 * ``interrupt=True`` makes the C library's blocking calls fail with EINTR;
   Python itself retries such calls (PEP 475), so it matters for C code only.
 * After ``os.fork()`` the child starts with empty queues and zero figures,
-  and the same installed signals.
+  and the same installed signals, except those installed with
+  ``fork_reset=True``: the child gets back the handler sigx replaced. A
+  ``multiprocessing`` pool forked after ``install(SIGTERM)`` otherwise has
+  workers that record SIGTERM instead of dying of it, and
+  ``pool.terminate()`` hangs; ``install(SIGTERM, fork_reset=True)`` or
+  ``Pool(initializer=sigx.uninstall, initargs=(signal.SIGTERM,))`` avoids it.
 
 Errors raise ``SigxError`` subclasses (see ``Status``); waiting that times
 out returns ``None`` (``wait``) or 0 (``dispatch``) instead of raising.
 
-The library is found through the environment variable ``SIGX_LIBRARY`` (a
-path) if set, else through the system loader (``libsigx.so.0``).
+Where the library comes from, first match wins: the environment variable
+``SIGX_LIBRARY`` (a path); the copy installed with this package (``pip
+install``, a wheel, or ``cmake --install``: see ``sigx/_build.py``); the
+system loader (``libsigx.so.0``). The library must have this module's major
+and minor version (``sigx_version()``), else importing fails and says which
+library was found. ``sigx.aio`` adds asyncio.
 """
 
 from __future__ import annotations
@@ -60,49 +69,111 @@ import enum
 import itertools
 import math
 import os
+import re
 import sys
 import threading
 import time
 import traceback
-from typing import Callable, Iterable, Iterator, Optional, Set, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
 
 __all__ = [
     "SigxError", "InvalidSignal", "Uncatchable", "Forbidden", "InvalidArgument",
     "Timeout", "NotInstalled", "SigxOSError", "NoMemory", "Unsupported", "Busy",
-    "InternalError", "Status", "Action", "Info", "Stats", "SignalMask",
+    "InternalError", "NotFound", "Displaced", "Status", "Action", "Info", "Stats", "SignalMask",
     "install", "uninstall", "ignore", "default", "is_installed", "is_catchable",
     "set_capacity", "wait", "fd", "drain", "on", "dispatch", "alarm",
     "block", "blocked", "unblock", "setmask", "kernel_pending", "send",
     "raise_signal", "reraise", "name", "number", "describe", "default_action",
     "valid_signals", "rtmin", "rtmax", "stats", "strerror", "version",
+    "INTERRUPT", "ONESHOT", "CHAIN", "FORK_RESET",
 ]
-
-__version__ = "0.2.0"
 
 # --- Loading the library ----------------------------------------------------
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
-def _load() -> ctypes.CDLL:
+
+def _own_version() -> str:
+    """The version this module belongs to.
+
+    Installed (pip, wheel, cmake --install): sigx/_build.py, written by the
+    build from the project's version. In a source checkout
+    (bindings/python/sigx): the root Cargo.toml, where the version is set.
+    """
+    try:
+        from . import _build
+        return str(_build.VERSION)
+    except ImportError:
+        pass
+    manifest = os.path.join(_HERE, os.pardir, os.pardir, os.pardir, "Cargo.toml")
+    try:
+        with open(manifest, encoding="utf-8") as f:
+            match = re.search(r'^version\s*=\s*"([^"]+)"', f.read(), re.MULTILINE)
+    except OSError:
+        match = None
+    if match is None:
+        raise ImportError("sigx: cannot tell which libsigx version this module belongs to: "
+                          f"no sigx/_build.py and no version in {os.path.normpath(manifest)}")
+    return match.group(1)
+
+
+__version__ = _own_version()
+
+
+def _candidates() -> List[str]:
+    """Where to look for libsigx, in order (see the module's docstring)."""
     path = os.environ.get("SIGX_LIBRARY")
     if path:
-        try:
-            return ctypes.CDLL(path, use_errno=True)
-        except OSError as exc:
-            raise ImportError(f"sigx: cannot load SIGX_LIBRARY={path!r}: {exc}") from exc
+        return [path]
+    found = []
+    try:
+        from . import _build
+        if _build.LIBRARY:
+            found.append(os.path.normpath(os.path.join(_HERE, _build.LIBRARY)))
+    except ImportError:
+        pass
+    system = ctypes.util.find_library("sigx")
+    return found + ([system] if system else []) + ["libsigx.so.0"]
+
+
+def _load() -> ctypes.CDLL:
     tried = []
-    found = ctypes.util.find_library("sigx")
-    for candidate in ([found] if found else []) + ["libsigx.so.0"]:
+    for candidate in _candidates():
         try:
             return ctypes.CDLL(candidate, use_errno=True)
         except OSError as exc:
+            if os.environ.get("SIGX_LIBRARY"):
+                raise ImportError(f"sigx: cannot load SIGX_LIBRARY={candidate!r}: {exc}") from exc
             tried.append(f"{candidate}: {exc}")
     raise ImportError(
-        "sigx: libsigx not found; set SIGX_LIBRARY to the path of libsigx.so.0, "
-        "or install it where the system loader looks (tried "
-        + "; ".join(tried) + ")")
+        "sigx: libsigx not found; install the package (pip install libsigx, or "
+        "pip install bindings/python from a source tree), or set SIGX_LIBRARY to the "
+        "path of libsigx.so.0 (tried " + "; ".join(tried) + ")")
+
+
+def _major_minor(text: str) -> Tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:2])
+
+
+def _check_version(lib: ctypes.CDLL) -> Tuple[int, ...]:
+    """The library's (major, minor); ImportError unless they are this module's."""
+    try:
+        func = lib.sigx_version
+    except AttributeError as exc:
+        raise ImportError(f"sigx: {lib._name} is not libsigx (no sigx_version)") from exc
+    func.restype, func.argtypes = ctypes.c_char_p, []
+    have = (func() or b"?").decode("ascii", "replace")
+    if _major_minor(have) != _major_minor(__version__) or len(_major_minor(have)) != 2:
+        want = ".".join(str(n) for n in _major_minor(__version__))
+        raise ImportError(
+            f"sigx: {lib._name} is libsigx {have}, but this sigx module ({__version__}) "
+            f"needs libsigx {want}.x; set SIGX_LIBRARY to a libsigx {want} library or "
+            "reinstall the package")
+    return _major_minor(have)
 
 
 _lib = _load()
+_LIB_VERSION = _check_version(_lib)
 
 # --- C types ------------------------------------------------------------------
 
@@ -150,7 +221,6 @@ _int, _u32, _u64, _i64, _str = (ctypes.c_int, ctypes.c_uint32, ctypes.c_uint64,
 _PROTOTYPES = {
     "sigx_alarm": (_int, [_u64, _u64, _u64p]),
     "sigx_on": (_int, [_int, _CALLBACK, ctypes.c_void_p]),
-    "sigx_on_release": (_int, [_int, _CALLBACK, ctypes.c_void_p, _RELEASE]),
     "sigx_dispatch": (_int, [_i64]),
     "sigx_install": (_int, [_int, _u32]),
     "sigx_uninstall": (_int, [_int]),
@@ -178,17 +248,25 @@ _PROTOTYPES = {
     "sigx_wait": (_int, [_u64, ctypes.POINTER(_CInfo), _i64]),
     "sigx_fd": (_int, []),
     "sigx_stats_get": (_int, [_int, ctypes.POINTER(_CStats)]),
+    # 0.2
+    "sigx_fd_mask": (_int, [_u64]),
+    "sigx_on_release": (_int, [_int, _CALLBACK, ctypes.c_void_p, _RELEASE]),
 }
+# Functions a 0.1 library lacks; this module uses them where the library has
+# them (a 0.1 library is accepted only while this module's version is 0.1).
+_SINCE_0_2 = {"sigx_fd_mask", "sigx_on_release"}
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     try:
         _func = getattr(_lib, _name)
     except AttributeError as _exc:
-        raise ImportError(f"sigx: {_lib._name} has no {_name}; "
-                          "is it libsigx 0.1 or later?") from _exc
+        if _name in _SINCE_0_2 and _LIB_VERSION < (0, 2):
+            continue
+        raise ImportError(f"sigx: {_lib._name} has no {_name}") from _exc
     _func.restype = _restype
     _func.argtypes = _argtypes
 del _name, _restype, _argtypes, _func
+_HAS_0_2 = _LIB_VERSION >= (0, 2)
 
 _INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
 _U64_MAX = 2 ** 64 - 1
@@ -198,6 +276,7 @@ _ALL = _U64_MAX
 INTERRUPT = 1
 ONESHOT = 2
 CHAIN = 4
+FORK_RESET = 8
 
 # si_code values (Linux) found in Info.code.
 SI_USER = 0
@@ -227,6 +306,8 @@ class Status(enum.IntEnum):
     ERR_UNSUPPORTED = -9
     ERR_BUSY = -10
     ERR_INTERNAL = -11
+    ERR_NOT_FOUND = -12
+    ERR_DISPLACED = -13
 
 
 class Action(enum.IntEnum):
@@ -306,6 +387,14 @@ class InternalError(SigxError):
     """A bug in sigx (ERR_INTERNAL): please report it."""
 
 
+class NotFound(SigxError):
+    """No such timer, or no such watched or waitable child (ERR_NOT_FOUND)."""
+
+
+class Displaced(SigxError):
+    """Other code replaced sigx's handler for this signal; sigx left it in place (ERR_DISPLACED)."""
+
+
 _ERRORS = {
     Status.ERR_SIGNAL: InvalidSignal,
     Status.ERR_UNCATCHABLE: Uncatchable,
@@ -318,6 +407,8 @@ _ERRORS = {
     Status.ERR_UNSUPPORTED: Unsupported,
     Status.ERR_BUSY: Busy,
     Status.ERR_INTERNAL: InternalError,
+    Status.ERR_NOT_FOUND: NotFound,
+    Status.ERR_DISPLACED: Displaced,
 }
 
 
@@ -466,7 +557,7 @@ class Stats:
 
 
 def install(sig: SignalLike, interrupt: bool = False, oneshot: bool = False,
-            chain: bool = False) -> None:
+            chain: bool = False, fork_reset: bool = False) -> None:
     """Catch ``sig`` with sigx: each delivery is queued for ``wait``/``drain``/``dispatch``.
 
     This replaces the handler in place, Python's own included (SIGINT's
@@ -474,11 +565,15 @@ def install(sig: SignalLike, interrupt: bool = False, oneshot: bool = False,
     ``interrupt``: blocking C calls fail with EINTR (no ``SA_RESTART``).
     ``oneshot``: the kernel resets to the default after the first delivery.
     ``chain``: after recording, also call the handler that was there before
-    (for SIGINT: Python still raises KeyboardInterrupt). Installing again
-    updates the flags.
+    (for SIGINT: Python still raises KeyboardInterrupt).
+    ``fork_reset``: a child made by ``fork`` (``os.fork``, ``multiprocessing``'s
+    fork start method) gets back the handler sigx replaced, so pool workers
+    die of SIGTERM as usual instead of recording it (``SIGX_FORK_RESET``,
+    libsigx 0.2). Installing again updates the flags.
     """
     n = _signo(sig)
-    flags = (INTERRUPT if interrupt else 0) | (ONESHOT if oneshot else 0) | (CHAIN if chain else 0)
+    flags = ((INTERRUPT if interrupt else 0) | (ONESHOT if oneshot else 0)
+             | (CHAIN if chain else 0) | (FORK_RESET if fork_reset else 0))
     _check(_lib.sigx_install(n, flags), lambda: f"install({_label(n)})")
 
 
@@ -518,7 +613,7 @@ def is_catchable(sig: SignalLike) -> bool:
 
 
 def set_capacity(sig: SignalLike, records: int) -> None:
-    """How many records the queue of ``sig`` keeps (default 1024, 1..1048576).
+    """How many records the queue of ``sig`` keeps (1..1048576; default 65536 in libsigx 0.2).
 
     Only while sigx does not catch ``sig`` and nothing of it is queued, else
     ``Busy``: call it before ``install``. ``sig == 0`` sets the default for
@@ -568,26 +663,46 @@ def wait(signals: Optional[SignalSet] = None, timeout: Optional[float] = None) -
     ``NotInstalled`` if none of ``signals`` is installed or queued (so it
     cannot hang forever by mistake).
     """
-    mask = _mask(signals)
-    ms = _timeout_ms(timeout)
+    return _take(_mask(signals), _timeout_ms(timeout))
+
+
+def _take(mask: int, timeout_ms: int) -> Optional[Info]:
     raw = _CInfo()
-    rc = _blocking(lambda t: _lib.sigx_wait(mask, ctypes.byref(raw), t), ms)
+    rc = _blocking(lambda t: _lib.sigx_wait(mask, ctypes.byref(raw), t), timeout_ms)
     if rc == Status.ERR_TIMEOUT:
         return None
     _check(rc, "wait")
     return Info._from_c(raw)
 
 
-def fd() -> int:
-    """A descriptor that polls readable while records are queued (for selectors, asyncio).
+def fd(signals: Optional[SignalSet] = None) -> int:
+    """A descriptor that polls readable while records of ``signals`` are queued.
 
-    When it is readable, consume with ``drain()``. Don't read or close it.
-    In a program that has never started a second thread, call it and drain
-    on the loop's thread: a flood of real-time signals is then held back in
-    the kernel instead of dropping what does not fit the queue (see
-    ``sigx_wait`` in sigx.h).
+    For ``selectors``, ``select``/``poll`` and asyncio loops (``sigx.aio`` is
+    built on it). ``signals``: one signal or an iterable of them; None means
+    any signal (``sigx_fd()``); otherwise the descriptor is readable only
+    while a record of one of them is queued (``sigx_fd_mask()``, libsigx
+    0.2), whatever else is queued. The same set gives the same descriptor.
+    When it is readable, consume with ``drain(signals)``. Don't read or close
+    it; it lives as long as the process, and keeps its number in a forked
+    child.
+
+    A blocked signal (``block``) stays pending in the kernel, which keeps
+    every delivery of a flood; the descriptor polls readable for it too, and
+    ``drain`` takes it from there. Blocking the signal in every thread and
+    draining in one is the lossless way through a flood.
     """
-    return _check(_lib.sigx_fd(), "fd")
+    mask = _mask(signals)
+    if mask != _ALL and not _HAS_0_2:
+        raise Unsupported(Status.ERR_UNSUPPORTED, "fd(signals) needs libsigx 0.2 (sigx_fd_mask)")
+    return _fd_for(mask)
+
+
+def _fd_for(mask: int) -> int:
+    """sigx_fd_mask(mask); with a 0.1 library, sigx_fd() whatever the mask."""
+    if mask == _ALL or not _HAS_0_2:
+        return _check(_lib.sigx_fd(), "fd")
+    return _check(_lib.sigx_fd_mask(mask), lambda: f"fd({sorted(_set(mask))})")
 
 
 def drain(signals: Optional[SignalSet] = None) -> Iterator[Info]:
@@ -613,30 +728,28 @@ def drain(signals: Optional[SignalSet] = None) -> Iterator[Info]:
 # --- Callbacks ----------------------------------------------------------------
 #
 # A ctypes callback object must stay alive while the library may call it.
-# Each registration hands the library a key to its thunk and a release
-# function (sigx_on_release): the library calls it exactly once, when the
-# registration has been replaced or removed and none of its runs is in
-# progress or can start, and the thunk is dropped there. No Python lock is
-# held across a sigx call, so a callback may call on() for any signal.
+# Each registration goes through sigx_on_release with a key as `user`: the
+# library calls _released(key) exactly once, when that registration can no
+# longer run (replaced or removed, and no run in progress), and only then is
+# the ctypes object dropped. A 0.1 library has no sigx_on_release: there the
+# objects are kept for the life of the process.
 
-_reg_lock = threading.Lock()
-_thunks = {}  # key -> thunk, alive until the library releases the key
+_callbacks: Dict[int, object] = {}  # key -> ctypes callback the library may still call
 _keys = itertools.count(1)
-_local = threading.local()
+_errors = threading.local()  # exceptions raised by callbacks, per dispatching thread
 
 
-def _thread_state() -> threading.local:
-    if not hasattr(_local, "errors"):
-        _local.errors = []  # exceptions raised by callbacks
-    return _local
+def _released(user: Optional[int]) -> None:
+    _callbacks.pop(user or 0, None)
 
 
-def _released(user) -> None:
-    with _reg_lock:
-        _thunks.pop(user, None)
+_RELEASED = _RELEASE(_released)  # lives as long as the module
 
 
-_RELEASE_THUNK = _RELEASE(_released)
+def _callback_errors() -> List[BaseException]:
+    if not hasattr(_errors, "list"):
+        _errors.list = []
+    return _errors.list
 
 
 def _trampoline(fn: Callable[[Info], object]):
@@ -644,7 +757,7 @@ def _trampoline(fn: Callable[[Info], object]):
         try:
             fn(Info._from_c(info_p.contents))
         except BaseException as exc:  # re-raised by dispatch() in this thread
-            _thread_state().errors.append(exc)
+            _callback_errors().append(exc)
     return _CALLBACK(call)
 
 
@@ -661,18 +774,20 @@ def on(sig: SignalLike, fn: Optional[Callable[[Info], object]]) -> None:
     n = _signo(sig)
     if fn is not None and not callable(fn):
         raise TypeError(f"fn must be callable or None, not {type(fn).__name__}")
-    if fn is None:
-        _check(_lib.sigx_on(n, _NO_CALLBACK, None), lambda: f"on({_label(n)})")
+    context = lambda: f"on({_label(n)})"  # noqa: E731
+    if fn is None:  # the library releases the old registration's object
+        _check(_lib.sigx_on(n, _NO_CALLBACK, None), context)
         return
     thunk = _trampoline(fn)
     key = next(_keys)
-    with _reg_lock:
-        _thunks[key] = thunk
-    rc = _lib.sigx_on_release(n, thunk, key, _RELEASE_THUNK)
+    _callbacks[key] = thunk
+    if _HAS_0_2:
+        rc = _lib.sigx_on_release(n, thunk, key, _RELEASED)
+    else:
+        rc = _lib.sigx_on(n, thunk, None)
     if rc < 0:
-        with _reg_lock:
-            _thunks.pop(key, None)
-    _check(rc, lambda: f"on({_label(n)})")
+        _callbacks.pop(key, None)  # never registered
+        raise _error(rc, context)
 
 
 def dispatch(timeout: Optional[float] = None) -> int:
@@ -685,12 +800,12 @@ def dispatch(timeout: Optional[float] = None) -> int:
     registered.
     """
     ms = _timeout_ms(timeout)
-    state = _thread_state()
+    errors = _callback_errors()
     try:
         rc = _blocking(_lib.sigx_dispatch, ms)
         error = _error(rc, "dispatch") if rc < 0 and rc != Status.ERR_TIMEOUT else None
     finally:
-        errors, state.errors = state.errors, []
+        errors, _errors.list = list(errors), []
     if errors:
         for extra in errors[1:]:
             sys.stderr.write("sigx: a callback also raised (dispatch raises the first):\n")
@@ -896,5 +1011,5 @@ def stats(sig: SignalLike = 0) -> Stats:
 
 
 def version() -> str:
-    """The library's version, ``"0.2.0"``."""
+    """The library's version, e.g. ``"0.2.0"`` (its major and minor are this module's)."""
     return _lib.sigx_version().decode()

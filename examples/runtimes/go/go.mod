@@ -1,0 +1,3 @@
+module sigx.example/runtimes
+
+go 1.19
