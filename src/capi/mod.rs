@@ -10,12 +10,14 @@
 pub mod alarm;
 pub mod callback;
 pub mod child;
+pub mod deadline;
 pub mod host;
 pub mod install;
 pub mod lookup;
 pub mod mask;
 pub mod send;
 pub mod status;
+pub mod timer;
 pub mod wait;
 
 // Every C function, type and constant at one path (`sigx_core::capi::*`),
@@ -27,12 +29,14 @@ pub use crate::record::{sigx_info, sigx_stats};
 pub use alarm::*;
 pub use callback::*;
 pub use child::*;
+pub use deadline::*;
 pub use host::*;
 pub use install::*;
 pub use lookup::*;
 pub use mask::*;
 pub use send::*;
 pub use status::*;
+pub use timer::*;
 pub use wait::*;
 
 use crate::error::Error;
