@@ -424,6 +424,23 @@ pub fn move_fd(from: c_int, to: c_int) -> io::Result<()> {
     rc.map(|_| ())
 }
 
+/// Queue a delivery taken with [`sigtimedwait_now`] back to this process,
+/// unchanged (`rt_sigqueueinfo`: a process may give itself any `si_code`).
+/// Errors (the kernel's queue is full) are ignored: there is nothing better
+/// to do with it.
+pub fn give_back(info: &libc::siginfo_t) {
+    let mut copy = *info;
+    // SAFETY: `copy` is a complete siginfo_t the kernel filled; rt_sigqueueinfo only reads it.
+    unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigqueueinfo,
+            libc::getpid(),
+            info.si_signo,
+            &mut copy as *mut libc::siginfo_t,
+        )
+    };
+}
+
 /// The disposition of `signo` now.
 pub fn get_action(signo: c_int) -> io::Result<libc::sigaction> {
     // SAFETY: an all-zero sigaction is a valid value (SIG_DFL, empty mask).

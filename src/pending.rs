@@ -146,7 +146,14 @@ pub fn stats(signo: Option<i32>) -> sigx_stats {
 
 /// Take one pending delivery of the signals in `blocked` (which the calling
 /// thread has blocked) off the kernel's queue, as a record.
-fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
+///
+/// A delivery taken after its signal stopped being caught (another thread
+/// uninstalled it between our look and the take) was sent for the new
+/// disposition: it is handed back to the kernel unchanged
+/// (`rt_sigqueueinfo` to this process, which may carry any `si_code`), and
+/// that signal is left alone for the rest of this call.
+fn take_from_kernel(reg: &impl Registry, blocked: u64) -> Option<sigx_info> {
+    let mut blocked = blocked;
     if blocked == 0 {
         return None;
     }
@@ -155,6 +162,15 @@ fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
     // watched child's exit is dropped (issue #14).
     let _in_hand = child::InHand::new(blocked);
     while let Some(si) = os::sigtimedwait_now(blocked) {
+        let bit = 1u64 << ((si.si_signo - 1) & 63);
+        if reg.caught(bit) == 0 {
+            os::give_back(&si);
+            blocked &= !bit;
+            if blocked == 0 {
+                return None;
+            }
+            continue;
+        }
         if let Some(rec) = handler::taken_from_kernel(&si).and_then(child::filter) {
             return Some(rec);
         }
@@ -217,7 +233,7 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
         let caught = reg.caught(mask);
         let blocked = caught & blocked_here;
         let via_handler = blocked & reg.handler_only(blocked);
-        if let Some(rec) = take_from_kernel(blocked & !via_handler) {
+        if let Some(rec) = take_from_kernel(reg, blocked & !via_handler) {
             return Ok(rec);
         }
         // A pending delivery of those runs the handler during a ppoll that

@@ -561,8 +561,16 @@ fn set_disposition(sig: Signal, to: Disposition) -> Result<(), Error> {
             }
             Disposition::Restore => state.entries[signo].saved.ok_or(Error::NotInstalled)?,
         };
-        os::set_action(sig.get(), &action)?;
-        state.entries[signo].installed = None;
+        // Not caught any more from before the kernel changes: a wait that
+        // takes a delivery of it from the kernel after this point hands it
+        // back (see `pending::take_from_kernel`), for the new disposition.
+        let was = state.entries[signo].installed.take();
+        state.publish(signo);
+        if let Err(e) = os::set_action(sig.get(), &action) {
+            state.entries[signo].installed = was;
+            state.publish(signo);
+            return Err(e.into());
+        }
         if let Disposition::Restore = to {
             state.entries[signo].saved = None;
             state.entries[signo].chain = 0;
