@@ -290,103 +290,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Arm the process-wide real-time alarm (`setitimer(ITIMER_REAL)`): SIGALRM
- * after `delay_ms`, then every `interval_ms` if non-zero. `delay_ms == 0`
- * cancels the alarm (and `interval_ms` is then ignored).
- *
- * `*remaining_ms` (optional, may be NULL) receives what was left of the
- * previous alarm, rounded up to a whole millisecond, 0 if none. As with
- * `alarm(2)`, an uncaught SIGALRM terminates the process: install SIGALRM or
- * register a callback with `sigx_on` first. There is one such timer per
- * process; `alarm(2)` and `setitimer` share it.
- *
- * Returns SIGX_OK, or SIGX_ERR_SYSTEM (errno set) if `setitimer` fails.
- *
- * Thread-safe. Not async-signal-safe.
- *
- * # Safety
- *
- * `remaining_ms` is NULL or points to memory writable for one `uint64_t`.
- */
-int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
-
-/**
- * Register `cb` for `signo`, installing the signal with flags 0 if sigx does
- * not catch it yet (an existing install keeps its flags).
- *
- * `cb == NULL` removes the callback and changes nothing else (the signal
- * stays installed; removing a callback that is not there is SIGX_OK). A new
- * `cb` replaces the old one. Once this returns, the old callback never
- * starts again: if another thread is running it in `sigx_dispatch`, this
- * call waits until it returns (called from inside that callback, it returns
- * at once). It never waits for callbacks of other signals. A callback may
- * call any sigx function. `user` is passed back unchanged; to learn when it
- * may be freed, register with `sigx_on_release`.
- *
- * Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
- * SIGX_ERR_SYSTEM as for `sigx_install`.
- *
- * Thread-safe. Not async-signal-safe.
- *
- * # Safety
- *
- * `cb`, if not NULL, may be called with `user` from any thread that dispatches
- * until the registration is removed; `user` must be valid for what `cb` does
- * with it until then.
- */
-int sigx_on(int signo, sigx_callback cb, void *user);
-
-/**
- * As `sigx_on`, and `release(user)` (optional, may be NULL) is called
- * exactly once, in normal context, after this registration has been
- * replaced or removed (by `sigx_on`, `sigx_on_release`, `sigx_uninstall`,
- * `sigx_ignore`, `sigx_default`) and no run of `cb` for it is in progress
- * or can start: `user` may be freed there. It runs on the thread that
- * removed the registration, or on the thread whose `sigx_dispatch` ended
- * the last run (when the callback removed itself). With `cb == NULL` this
- * removes the current callback like `sigx_on(signo, NULL, NULL)`, and
- * `release` is not used. In a forked child, a registration dropped by
- * SIGX_FORK_RESET is forgotten without a call.
- *
- * Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
- * SIGX_ERR_SYSTEM as for `sigx_install`. On error nothing changed and
- * `release` is not called.
- *
- * Thread-safe. Not async-signal-safe.
- *
- * # Safety
- *
- * `cb`, if not NULL, may be called with `user` from any thread that
- * dispatches, and `release` once with `user`, as described above; both must be
- * valid for that.
- */
-int sigx_on_release(int signo, sigx_callback cb, void *user, sigx_release release);
-
-/**
- * Wait (like `sigx_wait`) until at least one record of a signal with a
- * callback is queued, then run the callbacks for every such record queued at
- * that moment, oldest first, in the calling thread. Records arriving while
- * the callbacks run are left for the next call.
- *
- * No lock of sigx is held while a callback runs, and cancellation is
- * disabled; a callback must return normally (no `longjmp`, `pthread_exit`
- * or C++ exception out of it). Several threads may dispatch at once; each
- * runs the callbacks of the records it took, so callbacks may run
- * concurrently, also one signal's. If a callback is removed while this
- * call has already taken a record for it, that record is consumed without
- * a call. A cancellation point while it sleeps. Blocked signals are taken
- * from the kernel as by `sigx_wait`.
- *
- * Returns how many callbacks ran (> 0); SIGX_ERR_ARGUMENT for a timeout
- * below -1;
- * SIGX_ERR_TIMEOUT if none arrived in time; SIGX_ERR_NOT_INSTALLED if no
- * callback is registered.
- *
- * Thread-safe. Not async-signal-safe.
- */
-int sigx_dispatch(int64_t timeout_ms);
-
-/**
  * Catch `signo` with sigx's handler (`sigaction` with `SA_SIGINFO |
  * SA_ONSTACK`, a full `sa_mask`, and `SA_RESTART` unless `SIGX_INTERRUPT`).
  *
@@ -489,103 +392,166 @@ int sigx_is_installed(int signo);
 int sigx_set_capacity(int signo, uint32_t records);
 
 /**
- * The signal's name, as `kill -l` spells it: "SIGINT"; real-time signals
- * as "SIGRTMIN", "SIGRTMIN+1" ... "SIGRTMIN+15", "SIGRTMAX-14" ...
- * "SIGRTMAX-1", "SIGRTMAX".
+ * Take the oldest record of a signal in `mask` into `*out`, waiting up to
+ * `timeout_ms` (-1: forever, 0: poll).
  *
- * Returns a static string (never free it), or NULL if `signo` is not a
- * valid signal (0, negative, the C library's reserved 32 and 33, above
- * SIGRTMAX).
+ * Records come from sigx's queues, oldest first (`seq` order for one
+ * consumer). For signals of `mask` that the calling thread blocks, pending
+ * deliveries are then taken from the kernel (`sigtimedwait`) as the same
+ * records. A sleeping wait wakes for both; other signals never end it (no
+ * EINTR). Records of other signals stay queued; each record goes to one
+ * waiter. The thread's signal mask is unchanged when it returns. A
+ * cancellation point while it sleeps. `*out` is written only on SIGX_OK;
+ * its `dropped` counts deliveries lost to a full queue before it.
  *
- * Thread-safe and async-signal-safe.
- */
-const char *sigx_name(int signo);
-
-/**
- * The number of the signal called `name`.
+ * Lossless floods: block the signal in every thread and wait in one; the
+ * kernel keeps the backlog and real-time senders get EAGAIN when it is full.
  *
- * Accepts "SIGINT", "INT", "sigint" (any case, with or without "SIG"),
- * decimal numbers ("2"), the aliases SIGIOT, SIGPOLL and SIGCLD, and
- * real-time signals in either form ("SIGRTMIN+3", "RTMAX-1", "SIGRTMIN+20").
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
+ * timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
+ * SIGX_ERR_NOT_INSTALLED when no signal in `mask` is caught and none has
+ * records queued (also if that becomes true while waiting).
  *
- * Returns the number; SIGX_ERR_ARGUMENT if `name` is NULL or ""; and
- * SIGX_ERR_SIGNAL for anything else that names no valid signal (including
- * text that is not ASCII). `name` must be NUL-terminated; it is only read.
- *
- * Thread-safe and async-signal-safe.
+ * Thread-safe. Not async-signal-safe.
  *
  * # Safety
  *
- * `name` is NULL or points to a NUL-terminated string that stays valid and
- * unchanged during the call.
+ * `out` is NULL or points to memory writable for one `sigx_info`.
  */
-int sigx_number(const char *name);
+int sigx_wait(uint64_t mask, struct sigx_info *out, int64_t timeout_ms);
 
 /**
- * A short English description of the signal, as glibc's `strsignal` gives
- * it ("Interrupt", "Real-time signal 3"), but static and thread-safe.
+ * A file descriptor that polls readable while a record of any signal is
+ * queued, or a delivery of a signal sigx catches is pending in the kernel
+ * for the process: `sigx_fd_mask(SIGX_ALL)`. See `sigx_fd_mask`.
  *
- * Returns a static string (never free it), or NULL if `signo` is not valid.
+ * Returns the descriptor (>= 0), or SIGX_ERR_SYSTEM (errno set).
  *
- * Thread-safe and async-signal-safe.
+ * Thread-safe. Not async-signal-safe.
  */
-const char *sigx_describe(int signo);
+int sigx_fd(void);
 
 /**
- * What the kernel does with `signo` when nobody catches it: one of
- * `SIGX_ACTION_TERMINATE`, `SIGX_ACTION_CORE`, `SIGX_ACTION_IGNORE`,
- * `SIGX_ACTION_STOP`, `SIGX_ACTION_CONTINUE` (see `enum sigx_action`).
+ * A file descriptor for `poll`, `epoll`, `select` and event loops that
+ * polls readable while a record of a signal in `mask` is queued, or a
+ * delivery of such a signal that sigx catches is pending in the kernel for
+ * the process (blocked in every thread that could take it), and not
+ * otherwise.
  *
- * Returns SIGX_ERR_SIGNAL if `signo` is not valid.
+ * After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
+ * SIGX_ERR_TIMEOUT (run the drain on a thread that has those signals
+ * blocked, or unblocked, as it likes: the drain takes kernel-pending ones
+ * too). After a drain that found nothing it stops being readable unless
+ * something new arrived; records of other signals never make it readable.
+ * The same mask gives the same descriptor; up to 64 masks (at least 32)
+ * may have one at once. It is close-on-exec; do not read or close it. It
+ * lives as long as the process; in a forked child it keeps its number
+ * (the child's own descriptor).
  *
- * Thread-safe and async-signal-safe.
+ * Returns the descriptor (>= 0); SIGX_ERR_ARGUMENT if `mask` is 0;
+ * SIGX_ERR_BUSY if 64 other masks have descriptors; SIGX_ERR_SYSTEM (errno
+ * set).
+ *
+ * Thread-safe. Not async-signal-safe.
  */
-int sigx_default_action(int signo);
+int sigx_fd_mask(uint64_t mask);
 
 /**
- * The C library's lowest real-time signal number (`SIGRTMIN`, 34 on glibc).
+ * Register `cb` for `signo`, installing the signal with flags 0 if sigx does
+ * not catch it yet (an existing install keeps its flags).
  *
- * Thread-safe and async-signal-safe.
+ * `cb == NULL` removes the callback and changes nothing else (the signal
+ * stays installed; removing a callback that is not there is SIGX_OK). A new
+ * `cb` replaces the old one. Once this returns, the old callback never
+ * starts again: if another thread is running it in `sigx_dispatch`, this
+ * call waits until it returns (called from inside that callback, it returns
+ * at once). It never waits for callbacks of other signals. A callback may
+ * call any sigx function. `user` is passed back unchanged; to learn when it
+ * may be freed, register with `sigx_on_release`.
+ *
+ * Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
+ * SIGX_ERR_SYSTEM as for `sigx_install`.
+ *
+ * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `cb`, if not NULL, may be called with `user` from any thread that dispatches
+ * until the registration is removed; `user` must be valid for what `cb` does
+ * with it until then.
  */
-int sigx_rtmin(void);
+int sigx_on(int signo, sigx_callback cb, void *user);
 
 /**
- * The C library's highest real-time signal number (`SIGRTMAX`, 64 on Linux).
+ * As `sigx_on`, and `release(user)` (optional, may be NULL) is called
+ * exactly once, in normal context, after this registration has been
+ * replaced or removed (by `sigx_on`, `sigx_on_release`, `sigx_uninstall`,
+ * `sigx_ignore`, `sigx_default`) and no run of `cb` for it is in progress
+ * or can start: `user` may be freed there. It runs on the thread that
+ * removed the registration, or on the thread whose `sigx_dispatch` ended
+ * the last run (when the callback removed itself). With `cb == NULL` this
+ * removes the current callback like `sigx_on(signo, NULL, NULL)`, and
+ * `release` is not used. In a forked child, a registration dropped by
+ * SIGX_FORK_RESET is forgotten without a call.
  *
- * Thread-safe and async-signal-safe.
+ * Returns SIGX_OK; signal errors as for `sigx_install`; SIGX_ERR_NO_MEMORY,
+ * SIGX_ERR_SYSTEM as for `sigx_install`. On error nothing changed and
+ * `release` is not called.
+ *
+ * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `cb`, if not NULL, may be called with `user` from any thread that
+ * dispatches, and `release` once with `user`, as described above; both must be
+ * valid for that.
  */
-int sigx_rtmax(void);
+int sigx_on_release(int signo, sigx_callback cb, void *user, sigx_release release);
 
 /**
- * The mask of every valid signal (bit `signo - 1`), like Python's
- * `signal.valid_signals()`: 1..31 and SIGRTMIN..SIGRTMAX on glibc, without
- * the C library's reserved 32 and 33.
+ * Wait (like `sigx_wait`) until at least one record of a signal with a
+ * callback is queued, then run the callbacks for every such record queued at
+ * that moment, oldest first, in the calling thread. Records arriving while
+ * the callbacks run are left for the next call.
  *
- * Thread-safe and async-signal-safe.
+ * No lock of sigx is held while a callback runs, and cancellation is
+ * disabled; a callback must return normally (no `longjmp`, `pthread_exit`
+ * or C++ exception out of it). Several threads may dispatch at once; each
+ * runs the callbacks of the records it took, so callbacks may run
+ * concurrently, also one signal's. If a callback is removed while this
+ * call has already taken a record for it, that record is consumed without
+ * a call. A cancellation point while it sleeps. Blocked signals are taken
+ * from the kernel as by `sigx_wait`.
+ *
+ * Returns how many callbacks ran (> 0); SIGX_ERR_ARGUMENT for a timeout
+ * below -1;
+ * SIGX_ERR_TIMEOUT if none arrived in time; SIGX_ERR_NOT_INSTALLED if no
+ * callback is registered.
+ *
+ * Thread-safe. Not async-signal-safe.
  */
-uint64_t sigx_valid_signals(void);
+int sigx_dispatch(int64_t timeout_ms);
 
 /**
- * Whether `sigx_install` may accept `signo`.
+ * Arm the process-wide real-time alarm (`setitimer(ITIMER_REAL)`): SIGALRM
+ * after `delay_ms`, then every `interval_ms` if non-zero. `delay_ms == 0`
+ * cancels the alarm (and `interval_ms` is then ignored).
  *
- * Returns 1 if it may, 0 for SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE and
- * SIGILL, and SIGX_ERR_SIGNAL if `signo` is not valid (the reserved 32 and
- * 33 included).
+ * `*remaining_ms` (optional, may be NULL) receives what was left of the
+ * previous alarm, rounded up to a whole millisecond, 0 if none. As with
+ * `alarm(2)`, an uncaught SIGALRM terminates the process: install SIGALRM or
+ * register a callback with `sigx_on` first. There is one such timer per
+ * process; `alarm(2)` and `setitimer` share it.
  *
- * Thread-safe and async-signal-safe.
+ * Returns SIGX_OK, or SIGX_ERR_SYSTEM (errno set) if `setitimer` fails.
+ *
+ * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `remaining_ms` is NULL or points to memory writable for one `uint64_t`.
  */
-int sigx_is_catchable(int signo);
-
-/**
- * The library's version as "MAJOR.MINOR.PATCH", the same numbers as the
- * SIGX_VERSION_* macros of its own header. Compare it with the macros to
- * detect a header/library mismatch.
- *
- * Returns a static string; never NULL.
- *
- * Thread-safe and async-signal-safe.
- */
-const char *sigx_version(void);
+int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
 
 /**
  * Block the signals in `mask` on the calling thread (`pthread_sigmask`
@@ -686,6 +652,105 @@ int sigx_raise(int signo);
 int sigx_reraise(int signo);
 
 /**
+ * The signal's name, as `kill -l` spells it: "SIGINT"; real-time signals
+ * as "SIGRTMIN", "SIGRTMIN+1" ... "SIGRTMIN+15", "SIGRTMAX-14" ...
+ * "SIGRTMAX-1", "SIGRTMAX".
+ *
+ * Returns a static string (never free it), or NULL if `signo` is not a
+ * valid signal (0, negative, the C library's reserved 32 and 33, above
+ * SIGRTMAX).
+ *
+ * Thread-safe and async-signal-safe.
+ */
+const char *sigx_name(int signo);
+
+/**
+ * The number of the signal called `name`.
+ *
+ * Accepts "SIGINT", "INT", "sigint" (any case, with or without "SIG"),
+ * decimal numbers ("2"), the aliases SIGIOT, SIGPOLL and SIGCLD, and
+ * real-time signals in either form ("SIGRTMIN+3", "RTMAX-1", "SIGRTMIN+20").
+ *
+ * Returns the number; SIGX_ERR_ARGUMENT if `name` is NULL or ""; and
+ * SIGX_ERR_SIGNAL for anything else that names no valid signal (including
+ * text that is not ASCII). `name` must be NUL-terminated; it is only read.
+ *
+ * Thread-safe and async-signal-safe.
+ *
+ * # Safety
+ *
+ * `name` is NULL or points to a NUL-terminated string that stays valid and
+ * unchanged during the call.
+ */
+int sigx_number(const char *name);
+
+/**
+ * A short English description of the signal, as glibc's `strsignal` gives
+ * it ("Interrupt", "Real-time signal 3"), but static and thread-safe.
+ *
+ * Returns a static string (never free it), or NULL if `signo` is not valid.
+ *
+ * Thread-safe and async-signal-safe.
+ */
+const char *sigx_describe(int signo);
+
+/**
+ * What the kernel does with `signo` when nobody catches it: one of
+ * `SIGX_ACTION_TERMINATE`, `SIGX_ACTION_CORE`, `SIGX_ACTION_IGNORE`,
+ * `SIGX_ACTION_STOP`, `SIGX_ACTION_CONTINUE` (see `enum sigx_action`).
+ *
+ * Returns SIGX_ERR_SIGNAL if `signo` is not valid.
+ *
+ * Thread-safe and async-signal-safe.
+ */
+int sigx_default_action(int signo);
+
+/**
+ * The C library's lowest real-time signal number (`SIGRTMIN`, 34 on glibc).
+ *
+ * Thread-safe and async-signal-safe.
+ */
+int sigx_rtmin(void);
+
+/**
+ * The C library's highest real-time signal number (`SIGRTMAX`, 64 on Linux).
+ *
+ * Thread-safe and async-signal-safe.
+ */
+int sigx_rtmax(void);
+
+/**
+ * The mask of every valid signal (bit `signo - 1`), like Python's
+ * `signal.valid_signals()`: 1..31 and SIGRTMIN..SIGRTMAX on glibc, without
+ * the C library's reserved 32 and 33.
+ *
+ * Thread-safe and async-signal-safe.
+ */
+uint64_t sigx_valid_signals(void);
+
+/**
+ * Whether `sigx_install` may accept `signo`.
+ *
+ * Returns 1 if it may, 0 for SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE and
+ * SIGILL, and SIGX_ERR_SIGNAL if `signo` is not valid (the reserved 32 and
+ * 33 included).
+ *
+ * Thread-safe and async-signal-safe.
+ */
+int sigx_is_catchable(int signo);
+
+/**
+ * The library's version as "MAJOR.MINOR.PATCH", the same numbers as the
+ * SIGX_VERSION_* macros of its own header. Compare it with the macros to
+ * detect a header/library mismatch.
+ *
+ * Returns a static string; never NULL.
+ *
+ * Thread-safe and async-signal-safe.
+ */
+const char *sigx_version(void);
+
+/**
  * A static, human-readable sentence describing `status`.
  *
  * Every status has its own sentence; a value that is not a sigx status gets
@@ -694,71 +759,6 @@ int sigx_reraise(int signo);
  * Thread-safe and async-signal-safe.
  */
 const char *sigx_strerror(int status);
-
-/**
- * Take the oldest record of a signal in `mask` into `*out`, waiting up to
- * `timeout_ms` (-1: forever, 0: poll).
- *
- * Records come from sigx's queues, oldest first (`seq` order for one
- * consumer). For signals of `mask` that the calling thread blocks, pending
- * deliveries are then taken from the kernel (`sigtimedwait`) as the same
- * records. A sleeping wait wakes for both; other signals never end it (no
- * EINTR). Records of other signals stay queued; each record goes to one
- * waiter. The thread's signal mask is unchanged when it returns. A
- * cancellation point while it sleeps. `*out` is written only on SIGX_OK;
- * its `dropped` counts deliveries lost to a full queue before it.
- *
- * Lossless floods: block the signal in every thread and wait in one; the
- * kernel keeps the backlog and real-time senders get EAGAIN when it is full.
- *
- * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL, `mask` is 0 or the
- * timeout is below -1; SIGX_ERR_TIMEOUT if nothing arrived in time;
- * SIGX_ERR_NOT_INSTALLED when no signal in `mask` is caught and none has
- * records queued (also if that becomes true while waiting).
- *
- * Thread-safe. Not async-signal-safe.
- *
- * # Safety
- *
- * `out` is NULL or points to memory writable for one `sigx_info`.
- */
-int sigx_wait(uint64_t mask, struct sigx_info *out, int64_t timeout_ms);
-
-/**
- * A file descriptor that polls readable while a record of any signal is
- * queued, or a delivery of a signal sigx catches is pending in the kernel
- * for the process: `sigx_fd_mask(SIGX_ALL)`. See `sigx_fd_mask`.
- *
- * Returns the descriptor (>= 0), or SIGX_ERR_SYSTEM (errno set).
- *
- * Thread-safe. Not async-signal-safe.
- */
-int sigx_fd(void);
-
-/**
- * A file descriptor for `poll`, `epoll`, `select` and event loops that
- * polls readable while a record of a signal in `mask` is queued, or a
- * delivery of such a signal that sigx catches is pending in the kernel for
- * the process (blocked in every thread that could take it), and not
- * otherwise.
- *
- * After it polls readable, drain with `sigx_wait(mask, &info, 0)` until
- * SIGX_ERR_TIMEOUT (run the drain on a thread that has those signals
- * blocked, or unblocked, as it likes: the drain takes kernel-pending ones
- * too). After a drain that found nothing it stops being readable unless
- * something new arrived; records of other signals never make it readable.
- * The same mask gives the same descriptor; up to 64 masks (at least 32)
- * may have one at once. It is close-on-exec; do not read or close it. It
- * lives as long as the process; in a forked child it keeps its number
- * (the child's own descriptor).
- *
- * Returns the descriptor (>= 0); SIGX_ERR_ARGUMENT if `mask` is 0;
- * SIGX_ERR_BUSY if 64 other masks have descriptors; SIGX_ERR_SYSTEM (errno
- * set).
- *
- * Thread-safe. Not async-signal-safe.
- */
-int sigx_fd_mask(uint64_t mask);
 
 /**
  * Delivery figures for `signo`, or summed over all signals for 0 (with the

@@ -7,14 +7,39 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
-pub mod alarm;
-pub mod callback;
+// The order of these declarations is the order of include/sigx.h: cbindgen
+// emits functions in source order (`sort_by = "None"` in cbindgen.toml), so
+// the header tells the API's story instead of the alphabet. A new module
+// goes where its functions belong in the story. (One per group: rustfmt
+// sorts adjacent `mod` lines.)
+
+// 1. Installing, ignoring, defaulting; queue capacities.
 pub mod install;
-pub mod lookup;
-pub mod mask;
-pub mod send;
-pub mod status;
+
+// 2. Waiting for a record.
 pub mod wait;
+
+// 3. Descriptors for event loops.
+pub mod fd;
+
+// 4. Callbacks.
+pub mod callback;
+
+// 5. Alarms and timers.
+pub mod alarm;
+
+// 6. Masks.
+pub mod mask;
+
+// 7. Sending.
+pub mod send;
+
+// 8. Look-ups: names, numbers, actions, the version, status sentences.
+pub mod lookup;
+pub mod status;
+
+// 9. The figures.
+pub mod stats;
 
 // Every C function, type and constant at one path (`sigx_core::capi::*`),
 // which is also what libsigx (ffi/) re-exports. The functions that take
@@ -23,10 +48,12 @@ pub use crate::flags::*;
 pub use crate::record::{sigx_info, sigx_stats};
 pub use alarm::*;
 pub use callback::*;
+pub use fd::*;
 pub use install::*;
 pub use lookup::*;
 pub use mask::*;
 pub use send::*;
+pub use stats::*;
 pub use status::*;
 pub use wait::*;
 
