@@ -47,11 +47,11 @@ static inline int queue_retry(pid_t pid, int signo, uint64_t value)
 }
 
 /* ---- Receiving without surprises (issue #11) ------------------------------
- * Helpers for the tests of API.md "Receiving without surprises" and
- * "Descriptors per mask": thread masks as the kernel reports them, polling a
- * descriptor, a forked flood sender, and the accounting identity. The /proc
- * readers and the sender use plain system calls only, so a child forked
- * from a threaded test may call them. */
+ * Helpers for the tests of receiving without surprises (masks stay the
+ * program's) and of sigx_fd_mask: thread masks as the kernel reports them,
+ * polling a descriptor, a forked flood sender, and the accounting identity.
+ * The /proc readers and the sender use plain system calls only, so a child
+ * forked from a threaded test may call them. */
 
 #include <fcntl.h>
 #include <poll.h>

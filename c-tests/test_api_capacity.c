@@ -1,4 +1,4 @@
-/* sigx_set_capacity (API.md "The pending queue"): the range and the order
+/* sigx_set_capacity (as sigx.h documents it): the range and the order
  * of the checks, BUSY while the signal is caught or has records queued, an
  * exact capacity (the extra deliveries are dropped and counted), and
  * signo 0 setting the default for signals without a capacity of their own.

@@ -1,6 +1,6 @@
-/* Issue #12, "Callbacks hold nothing" (API.md v0.2): sigx_wait and
- * sigx_dispatch are cancellation points while they sleep; callbacks run
- * with thread cancellation disabled.
+/* Issue #12, "Callbacks hold nothing" (sigx_wait and sigx_dispatch in
+ * sigx.h): sigx_wait and sigx_dispatch are cancellation points while they
+ * sleep; callbacks run with thread cancellation disabled.
  *
  * 1. pthread_cancel of a thread asleep in sigx_wait(mask, &info, -1): the
  *    thread ends (pthread_timedjoin_np, 10 s, gives PTHREAD_CANCELED).

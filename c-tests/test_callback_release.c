@@ -1,5 +1,5 @@
-/* Issue #12: sigx_on_release(signo, cb, user, release) (API.md v0.2,
- * "callbacks with a finalizer"): release(user) is called exactly once, in
+/* Issue #12: sigx_on_release(signo, cb, user, release) (sigx_on_release in
+ * sigx.h): release(user) is called exactly once, in
  * normal context, after the registration has been replaced or removed and
  * no run of cb for it is in progress or can start; on the thread that
  * removed it, or on the thread whose dispatch ended the last run.

@@ -1,5 +1,5 @@
-/* Issue #12, "Callbacks hold nothing" (API.md v0.2): no lock of sigx is
- * held while a callback runs.
+/* Issue #12, "Callbacks hold nothing" (sigx_dispatch in sigx.h): no lock
+ * of sigx is held while a callback runs.
  *
  * 1. A SIGHUP callback that takes 1.5 s runs on a dispatcher thread.
  *    Meanwhile, on the main thread, sigx_ignore(SIGINT), sigx_on(SIGUSR2,

@@ -1,4 +1,4 @@
-/* SIGX_CHAIN (API.md "Installing"): after recording, sigx calls the
+/* SIGX_CHAIN (in sigx.h): after recording, sigx calls the
  * disposition it replaced when it first changed the signal, in whichever
  * form that handler was installed (SA_SIGINFO or plain); without the flag
  * it does not; SIG_IGN and SIG_DFL predecessors are never "called" (the

@@ -1,4 +1,4 @@
-/* The handler saves and restores errno (API.md "The pending queue"). A
+/* The handler saves and restores errno. A
  * checker thread sets errno to a known value and keeps reading it back
  * while a child process floods us with signals. The main thread blocks the
  * signal, so deliveries interrupt the checker, except those the main

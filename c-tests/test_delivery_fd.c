@@ -1,4 +1,4 @@
-/* sigx_fd (API.md "The pending queue and waiting"): one close-on-exec
+/* sigx_fd (sigx_fd and sigx_fd_mask in sigx.h): one close-on-exec
  * descriptor that polls readable exactly while records are queued, with no
  * lost wakeups: a record queued before the descriptor existed, a record of a
  * signal outside the drained mask, and a record sent by another process

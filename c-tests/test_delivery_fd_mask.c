@@ -1,4 +1,4 @@
-/* A descriptor per mask (issue #11, API.md "Descriptors per mask").
+/* A descriptor per mask (issue #11, sigx_fd_mask in sigx.h).
  *
  * An event loop that drains only its own signals
  * (sigx_wait(SIGX_BIT(SIGUSR1), &info, 0)) must be able to sleep while

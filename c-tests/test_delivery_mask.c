@@ -1,4 +1,4 @@
-/* sigx_wait and its mask (API.md "The pending queue and waiting"): records
+/* sigx_wait and its mask (sigx_wait in sigx.h): records
  * outside the mask stay queued for a later wait, oldest first by seq across
  * signals, the timeout and not-installed answers, argument errors checked
  * before anything else, and *out left untouched on every error. */

@@ -1,4 +1,4 @@
-/* The acceptance test for bounded queues (API.md "The pending queue"):
+/* The acceptance test for bounded queues (sigx_set_capacity in sigx.h):
  *  1. capacity 10,000: a child sends 10,000 real-time signals with distinct
  *     values while the parent waits; every value arrives exactly once.
  *  2. capacity 100 and nobody taking records until the child has finished:

@@ -1,5 +1,5 @@
-/* A process signalling itself: the fields of each record (API.md "The
- * record"). sigx_raise sends to the calling thread (SI_TKILL), sigx_send
+/* A process signalling itself: the fields of each record (sigx_info in
+ * sigx.h). sigx_raise sends to the calling thread (SI_TKILL), sigx_send
  * uses sigqueue (SI_QUEUE plus the value); seq counts from 1, time_ns is the
  * CLOCK_MONOTONIC reading taken by the handler, reserved fields are zero. */
 #include "test.h"

@@ -1,4 +1,4 @@
-/* SIGCHLD through sigx (API.md "The record": for SIGCHLD, pid is the
+/* SIGCHLD through sigx (sigx_info in sigx.h: for SIGCHLD, pid is the
  * child's and status is the exit code for CLD_EXITED, else the signal).
  * One child event at a time: SIGCHLD is a standard signal, so two events
  * pending at once would coalesce into one delivery. */

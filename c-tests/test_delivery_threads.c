@@ -1,5 +1,5 @@
-/* Several waiters (API.md: "Any number of threads may wait at once; each
- * record is returned to exactly one of them"). Two threads block in
+/* Several waiters (sigx_wait in sigx.h: any number of threads may wait at
+ * once, and each record goes to exactly one of them). Two threads block in
  * sigx_wait(-1) on the same mask while a child process sends N real-time
  * signals with distinct values; every value must come out exactly once
  * across both threads. Once all N have been taken, the main thread sends

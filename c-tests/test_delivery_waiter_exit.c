@@ -1,4 +1,4 @@
-/* A waiting thread that exits in the middle of a flood (issue #11, API.md
+/* A waiting thread that exits in the middle of a flood (issue #11,
  * "Receiving without surprises").
  *
  * A thread waits in sigx_wait for a real-time signal while a forked sender

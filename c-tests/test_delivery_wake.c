@@ -1,5 +1,5 @@
-/* Wake-ups reach the right sleeper (API.md "The pending queue and
- * waiting": any number of threads may wait; no lost wakeups).
+/* Wake-ups reach the right sleeper (sigx_wait in sigx.h: each record
+ * goes to one waiter; no lost wakeups).
  *
  * sigx's handler skips the futex wake when the thread it interrupted is the
  * only registered waiter (that thread is running the handler, so it is not

@@ -1,4 +1,4 @@
-/* fork (API.md "Process life"): the child starts with an empty queue, zero
+/* fork (the top of sigx.h): the child starts with an empty queue, zero
  * figures and a sigx_fd() of its own, keeps the installed signals, carries
  * seq on from the parent, and can receive signals and exit cleanly; the
  * parent loses nothing of what it had queued.

@@ -1,5 +1,5 @@
-/* A signal sent to a child right after fork must not vanish (API.md: "the
- * queue starts empty" in the child, and "Nothing is lost silently").
+/* A signal sent to a child right after fork must not vanish (the top of
+ * sigx.h: the child starts with empty queues; and nothing is lost silently).
  *
  * The parent sends a real-time signal to the child as soon as fork returns.
  * If the child has not run yet, the kernel delivers it at the child's first

@@ -1,5 +1,6 @@
 /* Every thread's mask stays the program's, in every receiving style (issue
- * #11, API.md "Masks are the program's").
+ * #11; the top of sigx.h: sigx never changes a thread's mask behind your
+ * back).
  *
  * In four receiving styles, each in a process of its own, a forked sender
  * floods a real-time signal while the test reads the SigBlk line of every

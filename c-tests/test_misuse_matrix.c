@@ -1,10 +1,10 @@
 /* Misuse matrix: every exported function against every kind of bad argument
- * returns the status API.md documents, in API.md's order (pointers and
- * flag/timeout/mask values first, then the signal number, then state), and
- * leaves everything as it was: the disposition of every signal, what sigx
- * says is installed, every figure, the calling thread's mask, the pending
- * set, the interval timer, the eventfd and the callbacks. Out-parameters
- * must not be written on failure.
+ * returns the status sigx.h documents, in the order of its checks
+ * (pointers and flag/timeout/mask values first, then the signal number,
+ * then state), and leaves everything as it was: the disposition of every
+ * signal, what sigx says is installed, every figure, the calling thread's
+ * mask, the pending set, the interval timer, the eventfd and the
+ * callbacks. Out-parameters must not be written on failure.
  *
  * Part 1 is a table of hand-picked bad calls. Part 2 is exhaustive: every
  * signo in [-1, 65] (plus INT_MIN and INT_MAX) through every entry point
@@ -22,7 +22,7 @@
 #define SA_RESTORER 0x04000000 /* glibc adds it to every sigaction it sets */
 #endif
 
-/* ---- the rules, written from API.md ----------------------------------- */
+/* ---- the rules, written from sigx.h ------------------------------------ */
 
 static int rtmin_, rtmax_;
 

@@ -1,5 +1,5 @@
 /* Issue #12, the "172,701 missing" scenario: a caught signal's queue is
- * never swapped (API.md v0.2, "Descriptors per mask, queues never swapped").
+ * never swapped (sigx_set_capacity in sigx.h: SIGX_ERR_BUSY while caught).
  *
  * Three threads raise SIGUSR1 at themselves as fast as they can while the
  * main thread, ITERATIONS times (200,000, divided by SIGX_STRESS_DIV, x10

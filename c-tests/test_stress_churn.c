@@ -246,7 +246,7 @@ static void churn_callback(const sigx_info *info, void *user)
                 int rc = sigx_on(s->signo, NULL, NULL);
                 if (rc != SIGX_OK)
                     fail_call("sigx_on(NULL) inside the callback", s->signo, rc);
-                /* From inside, the removal returns at once (API.md): runs of
+                /* From inside, the removal returns at once (sigx_on): runs of
                  * this registration that other dispatchers began before it
                  * may still be on their way into the callback, so this
                  * return does not mark the point after which none may
@@ -287,8 +287,8 @@ static struct reg *new_reg(int k, int with_release)
 
 /* ---- registration changes (caller holds s->reg_lock) -------------------- */
 
-/* SIGX_ERR_DISPLACED of API.md v0.2 ("Hosts"), by value: the header of the
- * library under test may not have it yet. */
+/* SIGX_ERR_DISPLACED (-13), by value: the sigx.h of the library under test
+ * may not declare it yet. */
 enum { STATUS_DISPLACED = -13 };
 
 enum change { REPLACE, REPLACE_RELEASE, REMOVE, UNINSTALL, IGNORE, DEFAULT };
