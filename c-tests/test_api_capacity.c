@@ -9,17 +9,6 @@
 
 #include <signal.h>
 
-static void expect_stats(int signo, uint64_t delivered, uint64_t dropped,
-                         uint64_t queued, uint64_t high_water)
-{
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(signo, &st));
-    ASSERT_U64_EQ(st.delivered, delivered);
-    ASSERT_U64_EQ(st.dropped, dropped);
-    ASSERT_U64_EQ(st.queued, queued);
-    ASSERT_U64_EQ(st.high_water, high_water);
-}
-
 static void drain(int signo, int expect)
 {
     sigx_info info;

@@ -14,13 +14,6 @@
 static volatile sig_atomic_t info_calls, plain_calls, last_signo, last_code;
 static volatile uint64_t last_value, called_at;
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void info_handler(int signo, siginfo_t *si, void *ctx)
 {
     (void)ctx;

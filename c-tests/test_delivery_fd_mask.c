@@ -27,13 +27,6 @@
 #define WAIT_MS 10000
 #define KVALUE UINT64_C(0x5eed00000000abcd)
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Drain `mask` as an event loop would; returns how many records came. */
 static int drain(uint64_t mask, int expect_signo)
 {

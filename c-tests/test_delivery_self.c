@@ -9,13 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    ASSERT_SYS(clock_gettime(CLOCK_MONOTONIC, &ts));
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Fields every record sent by this process has. */
 static void check_common(const sigx_info *info, int signo, uint64_t seq,
                          uint64_t t_before, uint64_t t_after)

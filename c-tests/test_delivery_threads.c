@@ -72,7 +72,6 @@ int main(void)
     sigx_stats st;
     struct timespec deadline;
     pid_t child;
-    int status;
     roomy_sigpending(); /* see helpers.h */
     sig = SIGRTMIN + 4;
     /* Room for everything even if both waiters are slow to run. */
@@ -87,8 +86,7 @@ int main(void)
     if (child == 0) {
         _exit(send_values(getppid(), BASE, N));
     }
-    ASSERT_SYS(waitpid(child, &status, 0));
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    reap_clean(child, "the sender");
 
     /* Generous deadline: a lost value fails here instead of hanging. */
     ASSERT_SYS(clock_gettime(CLOCK_REALTIME, &deadline));

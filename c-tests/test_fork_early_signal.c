@@ -50,7 +50,7 @@ int main(void)
         if (child == 0)
             _exit(child_main(sig));
         ASSERT_EQ(queue_retry(child, sig, VALUE), 0); /* at once */
-        ASSERT_EQ(waitpid(child, &status, 0), child);
+        status = wait_child(child);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             TEST_FAIL_("round %d: the child lost the signal sent after fork "
                        "(exit status 0x%x)", round, status);

@@ -79,7 +79,7 @@ static void one_cycle(int rt, int with_fork)
             /* The child replaces the eventfd; it must not leak in either. */
             _exit(sigx_fd() >= 0 ? 0 : 1);
         }
-        rel_expect_clean_exit(pid, "child");
+        reap_clean(pid, "child");
     }
 }
 

@@ -248,7 +248,7 @@ static long raw_term_hits;
 static void raw_term(int signo)
 {
     (void)signo;
-    REL_ADD(&raw_term_hits, 1);
+    SEQ_ADD(&raw_term_hits, 1);
 }
 
 static void noop_callback(const sigx_info *info, void *user)
@@ -492,8 +492,8 @@ static void undo_to_baseline(int s, const char *what)
     char buf[96];
     snprintf(buf, sizeof buf, "%s + sigx_uninstall(%d)", what, s);
     /* The figures of `s` may have moved (raise); compare them apart. */
-    baseline.stats[s] = rel_stats(s);
-    baseline.all = rel_stats(0);
+    baseline.stats[s] = stats_of(s);
+    baseline.all = stats_of(0);
     expect_unchanged(buf, __LINE__);
 }
 
@@ -644,7 +644,7 @@ int main(void)
     part2_one(INT_MAX);
     TEST_PASS("misuse: every signo in [-1, 65] through every entry point");
 
-    ASSERT_EQ(REL_LOAD(&raw_term_hits), 0);
+    ASSERT_EQ(SEQ_LOAD(&raw_term_hits), 0);
     printf("misuse: %ld checked calls, each followed by a full state comparison\n", checks);
     TEST_PASS("test_misuse_matrix");
     return 0;
