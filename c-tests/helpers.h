@@ -342,4 +342,128 @@ static inline sigx_stats expect_identity(int signo, uint64_t returned)
     return st;
 }
 
+/* ---- Children (issue #14) -------------------------------------------------
+ * Helpers for the tests of API.md "Children": children that end together
+ * when a gate pipe is closed, in a chosen way, and the descriptors of this
+ * process. Only plain system calls in the children. */
+
+#include <dirent.h>
+
+/* How a gated child ends. */
+enum child_end {
+    CHILD_EXIT, /* _exit(arg) */
+    CHILD_KILL, /* killed by signal arg (default action, not caught) */
+    CHILD_CORE  /* killed by core-dumping signal arg, RLIMIT_CORE 0 */
+};
+
+/* Fork a child that reads `gate[0]` until EOF (every write end closed),
+ * then ends as `how` says. The child closes its copy of gate[1]. */
+static inline pid_t spawn_gated(const int gate[2], enum child_end how, int arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    ASSERT_SYS(pid);
+    if (pid == 0) {
+        char c;
+        ssize_t r;
+        close(gate[1]);
+        while ((r = read(gate[0], &c, 1)) != 0 && (r > 0 || errno == EINTR)) {
+        }
+        if (how == CHILD_EXIT)
+            _exit(arg);
+        if (how == CHILD_CORE) {
+            struct rlimit rl = {0, 0};
+            (void)setrlimit(RLIMIT_CORE, &rl);
+        }
+        sigset_t one;
+        signal(arg, SIG_DFL);
+        sigemptyset(&one);
+        sigaddset(&one, arg);
+        sigprocmask(SIG_UNBLOCK, &one, NULL);
+        kill(getpid(), arg);
+        _exit(99); /* not reached */
+    }
+    return pid;
+}
+
+/* Whether `pid` is a child of ours that has exited and is not reaped (a
+ * zombie we could still wait for); blocks until it has exited. */
+static inline int still_waitable(pid_t pid)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) != 0) {
+        if (errno != EINTR)
+            return 0;
+    }
+    return si.si_pid == pid;
+}
+
+/* How many descriptors this process has open, and how many of them are
+ * pidfds; fails the test if one sigx could have made lacks FD_CLOEXEC
+ * (every descriptor above the standard three is checked). */
+static inline int count_fds(int *pidfds)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0, p = 0, self;
+    ASSERT_TRUE(d != NULL);
+    self = dirfd(d);
+    while ((e = readdir(d)) != NULL) {
+        char path[64], target[128];
+        int fd;
+        ssize_t len;
+        if (e->d_name[0] == '.')
+            continue;
+        fd = atoi(e->d_name);
+        if (fd == self)
+            continue;
+        n++;
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        len = readlink(path, target, sizeof target - 1);
+        if (len > 0) {
+            target[len] = 0;
+            if (strstr(target, "pidfd") != NULL) {
+                p++;
+                if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+                    TEST_FAIL_("pidfd %d is not close-on-exec", fd);
+            }
+            if (fd > 2 && strncmp(target, "anon_inode:", 11) == 0 &&
+                !(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+                TEST_FAIL_("descriptor %d (%s) is not close-on-exec", fd, target);
+        }
+    }
+    closedir(d);
+    if (pidfds != NULL)
+        *pidfds = p;
+    return n;
+}
+
+/* Nothing of SIGCHLD is pending in the kernel for the process (ShdPnd) or
+ * this thread (SigPnd). */
+static inline int sigchld_quiet_in_kernel(void)
+{
+    uint64_t shd = 0, own = 0;
+    ASSERT_EQ(proc_mask(0, "ShdPnd", &shd), 0);
+    ASSERT_EQ(proc_mask(0, "SigPnd", &own), 0);
+    return ((shd | own) & SIGX_BIT(SIGCHLD)) == 0;
+}
+
+/* Whether this system has pidfds (Linux 5.3+; valgrind 3.19 does not know
+ * pidfd_open either). Call with SIGCHLD installed. Without them,
+ * sigx_child_watch must say SIGX_ERR_UNSUPPORTED, and the test passes after
+ * saying it was skipped; with them, watching this process is NOT_FOUND. */
+static inline int children_supported(const char *test)
+{
+    int rc = sigx_child_watch(getpid(), 0);
+    if (rc == SIGX_ERR_NOT_FOUND)
+        return 1;
+    ASSERT_EQ(rc, SIGX_ERR_UNSUPPORTED);
+    errno = 0;
+    ASSERT_EQ(syscall(SYS_pidfd_open, getpid(), 0), -1);
+    ASSERT_EQ(errno, ENOSYS);
+    printf("ok - %s (skipped: no pidfd_open here; sigx says SIGX_ERR_UNSUPPORTED)\n", test);
+    return 0;
+}
+
 #endif

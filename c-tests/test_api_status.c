@@ -14,6 +14,7 @@ static const int statuses[] = {
     SIGX_ERR_FORBIDDEN, SIGX_ERR_ARGUMENT,     SIGX_ERR_TIMEOUT,
     SIGX_ERR_NOT_INSTALLED, SIGX_ERR_SYSTEM,   SIGX_ERR_NO_MEMORY,
     SIGX_ERR_UNSUPPORTED, SIGX_ERR_BUSY,       SIGX_ERR_INTERNAL,
+    SIGX_ERR_NOT_FOUND,   SIGX_ERR_DISPLACED, /* v0.2 */
 };
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])
 
@@ -32,13 +33,16 @@ static void check_status_values(void)
     ASSERT_EQ(SIGX_ERR_BUSY, -10);
     /* sigx's own addition after the fixed codes: it must not reuse one. */
     ASSERT_LT(SIGX_ERR_INTERNAL, SIGX_ERR_BUSY);
+    /* v0.2 additions. */
+    ASSERT_EQ(SIGX_ERR_NOT_FOUND, -12);
+    ASSERT_EQ(SIGX_ERR_DISPLACED, -13);
 }
 
 /* Each status has its own non-empty sentence; anything else gets one
  * generic sentence that no real status uses. */
 static void check_strerror(void)
 {
-    const int unknown[] = {1, 2, 42, -12, -100, 1000, INT_MAX, INT_MIN};
+    const int unknown[] = {1, 2, 42, -14, -100, 1000, INT_MAX, INT_MIN};
     const char *generic = sigx_strerror(unknown[0]);
     ASSERT_TRUE(generic != NULL && generic[0] != '\0');
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)

@@ -473,7 +473,7 @@ static void part1_lookups(void)
 
     const char *generic = sigx_strerror(INT_MIN);
     ASSERT_TRUE(generic != NULL);
-    const int odd_status[] = {INT_MIN, INT_MAX, 1, 2, -12, -100, -1000};
+    const int odd_status[] = {INT_MIN, INT_MAX, 1, 2, -14, -100, -1000};
     for (size_t i = 0; i < sizeof odd_status / sizeof odd_status[0]; i++)
         ASSERT_STREQ(sigx_strerror(odd_status[i]), generic);
     for (int st = SIGX_OK; st >= SIGX_ERR_BUSY; st--)

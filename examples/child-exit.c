@@ -9,11 +9,19 @@
  * One caveat: standard signals do not queue. If two children end at about
  * the same time, the parent may get a single SIGCHLD for both. So treat
  * SIGCHLD as "some child changed state" and reap in a loop with WNOHANG
- * until waitpid() reports nothing more.
+ * until waitpid() reports nothing more (part 1).
+ *
+ * That loop reaps every finished child, also those that another part of
+ * the program started and wants to wait for itself. Part 2 does better:
+ * sigx_child_watch(pid, SIGX_CHILD_REAP) asks sigx for exactly one SIGCHLD
+ * record per exit of that child, however the kernel merged the signals,
+ * and to reap that child (and only it) when its record is taken. 200
+ * children that exit at the same moment are each reported once.
  *
  * Run: ./child-exit
  */
 #define _POSIX_C_SOURCE 200809L /* POSIX names (fork, waitpid) in strict C99 */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +65,61 @@ static void reap_children(void)
     }
 }
 
+#define MANY 200
+
+/* Part 2: 200 children exit together, each watched; each exit is
+ * reported once and its child reaped by sigx. */
+static void watch_many(void)
+{
+    static pid_t kids[MANY];
+    static int reports[MANY];
+    int gate[2], reported = 0, twice = 0;
+    sigx_info info;
+
+    printf("Part 2: %d children exit at the same moment\n", MANY);
+    if (pipe(gate) != 0) {
+        perror("pipe");
+        exit(1);
+    }
+    for (int i = 0; i < MANY; i++) {
+        kids[i] = fork();
+        if (kids[i] < 0) {
+            perror("fork");
+            exit(1);
+        }
+        if (kids[i] == 0) {
+            /* Wait until the parent closes the pipe, then exit. */
+            char c;
+            close(gate[1]);
+            while (read(gate[0], &c, 1) != 0 && errno == EINTR) {
+            }
+            _exit(i % 100);
+        }
+        check(sigx_child_watch(kids[i], SIGX_CHILD_REAP), "sigx_child_watch");
+    }
+    close(gate[1]); /* every child reads end-of-file now, and exits */
+    close(gate[0]);
+
+    while (reported < MANY) {
+        int i = 0;
+        check(sigx_wait(SIGX_BIT(SIGCHLD), &info, 10000), "sigx_wait");
+        while (i < MANY && kids[i] != info.pid)
+            i++;
+        if (i == MANY || info.code != CLD_EXITED || info.status != i % 100) {
+            fprintf(stderr, "unexpected record: pid %d code %d status %d\n", (int)info.pid,
+                    (int)info.code, (int)info.status);
+            exit(1);
+        }
+        if (++reports[i] == 1)
+            reported++;
+        else
+            twice++;
+    }
+    printf("  %d exits reported, %d of them twice\n", reported, twice);
+    printf("  zombies left: %s\n",
+           waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD ? "none" : "some");
+}
+
 int main(void)
 {
     pid_t child;
@@ -91,5 +154,7 @@ int main(void)
     check(sigx_send(child, SIGTERM, 0), "sigx_send");
     report_sigchld();
     reap_children();
+
+    watch_many();
     return 0;
 }

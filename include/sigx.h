@@ -86,6 +86,13 @@
 #define SIGX_FORK_RESET 8
 
 /**
+ * `sigx_child_watch` flag: sigx reaps the child when its exit record is
+ * taken (no zombie is left; the record is the only report). Without it the
+ * child stays waitable (`waitpid`) after the record.
+ */
+#define SIGX_CHILD_REAP 1
+
+/**
  * Records a signal's queue keeps unless `sigx_set_capacity` says otherwise.
  * Memory is used only as records wait (80 bytes each), so the default can
  * be generous.
@@ -96,6 +103,40 @@
  * The largest capacity `sigx_set_capacity` accepts.
  */
 #define SIGX_CAPACITY_MAX 1048576
+
+/**
+ * `sigx_filter` sender: the kernel (faults, timers, SIGCHLD, the terminal,
+ * `SI_KERNEL`, every `si_code > 0`, and `SI_TIMER`, `SI_MESGQ`,
+ * `SI_ASYNCIO`, `SI_SIGIO`).
+ */
+#define SIGX_FROM_KERNEL 1
+
+/**
+ * `sigx_filter` sender: this process (`raise`, `kill(getpid(), …)`, and
+ * what the kernel sends on the process's own behalf with `SI_USER`, such
+ * as SIGPIPE).
+ */
+#define SIGX_FROM_SELF 2
+
+/**
+ * `sigx_filter` sender: the parent process at the time of delivery.
+ */
+#define SIGX_FROM_PARENT 4
+
+/**
+ * `sigx_filter` sender: a process whose real uid is 0.
+ */
+#define SIGX_FROM_ROOT 8
+
+/**
+ * `sigx_filter` sender: a process with this process's real uid.
+ */
+#define SIGX_FROM_SAME_USER 16
+
+/**
+ * `sigx_filter`: every sender (the default; the same as no filter).
+ */
+#define SIGX_FROM_ANY 31
 
 /**
  * Every result a sigx function can return: 0 for success, a negative value
@@ -158,6 +199,15 @@ typedef enum sigx_status {
    * addition; the release build aborts instead of returning it.)
    */
   SIGX_ERR_INTERNAL = -11,
+  /**
+   * No such timer, or no such (watched or waitable) child.
+   */
+  SIGX_ERR_NOT_FOUND = -12,
+  /**
+   * Another handler has replaced sigx's for this signal (a language
+   * runtime, a plugin, a `signal()` call); sigx left it in place.
+   */
+  SIGX_ERR_DISPLACED = -13,
 } sigx_status;
 
 /**
@@ -185,6 +235,28 @@ typedef enum sigx_action {
    */
   SIGX_ACTION_CONTINUE = 4,
 } sigx_action;
+
+/**
+ * What `signo`'s disposition is: the `kind` of a `sigx_disposition`.
+ */
+typedef enum sigx_disposition_kind {
+  /**
+   * `SIG_DFL`: the default action (see `sigx_default_action`).
+   */
+  SIGX_DISP_DEFAULT = 0,
+  /**
+   * `SIG_IGN`: discarded.
+   */
+  SIGX_DISP_IGNORE = 1,
+  /**
+   * sigx's handler.
+   */
+  SIGX_DISP_SIGX = 2,
+  /**
+   * A handler that is not sigx's.
+   */
+  SIGX_DISP_FOREIGN = 3,
+} sigx_disposition_kind;
 
 /**
  * One delivered signal, as sigx's handler saw it.
@@ -271,11 +343,58 @@ typedef void (*sigx_callback)(const struct sigx_info *info, void *user);
 typedef void (*sigx_release)(void *user);
 
 /**
+ * A signal's disposition as the kernel has it now, whoever set it
+ * (`sigx_disposition_get`).
+ *
+ * Exactly 64 bytes with a fixed layout, like `sigx_info`.
+ */
+typedef struct sigx_disposition {
+  /**
+   * One of `enum sigx_disposition_kind`: SIGX_DISP_DEFAULT,
+   * SIGX_DISP_IGNORE, SIGX_DISP_SIGX, SIGX_DISP_FOREIGN.
+   */
+  int32_t kind;
+  /**
+   * kind SIGX: the flags sigx installed it with (SIGX_INTERRUPT,
+   * SIGX_ONESHOT, SIGX_CHAIN, SIGX_FORK_RESET), 0 if sigx's handler is
+   * there but sigx no longer counts the signal as installed; otherwise 0.
+   */
+  uint32_t sigx_flags;
+  /**
+   * The kernel's `sa_flags` (SA_SIGINFO, SA_RESTART, SA_ONSTACK, ...;
+   * the C library may add SA_RESTORER).
+   */
+  uint64_t sa_flags;
+  /**
+   * The signals blocked while the handler runs, as a sigx mask.
+   */
+  uint64_t sa_mask;
+  /**
+   * kind FOREIGN: the handler's address; otherwise 0.
+   */
+  uint64_t handler;
+  /**
+   * kind FOREIGN: the path of the executable or shared object that
+   * holds the handler, as `dladdr` says (NULL if unknown); kind SIGX: the
+   * path of libsigx; otherwise NULL. sigx owns the string and never frees
+   * it: it stays valid as long as the process lives, even after that
+   * object is unloaded. Do not free it.
+   */
+  const char *module;
+  /**
+   * Always zero.
+   */
+  uint64_t reserved[3];
+} sigx_disposition;
+
+/**
  * Delivery figures for one signal, or for all of them.
  */
 typedef struct sigx_stats {
   /**
-   * Deliveries the handler saw.
+   * Deliveries the handler saw (and waits took from the kernel),
+   * including those the sender filter refused (see `sigx_filter`):
+   * delivered = returned + queued + dropped + refused.
    */
   uint64_t delivered;
   /**
@@ -561,6 +680,59 @@ int sigx_dispatch(int64_t timeout_ms);
 int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
 
 /**
+ * Report the exit of child `pid` exactly once, as a SIGCHLD record, however
+ * the kernel merges SIGCHLD (several children exiting together may send
+ * one signal for all of them).
+ *
+ * The record comes through `sigx_wait`, `sigx_fd`/`sigx_fd_mask` (readable
+ * while it is unreported) and `sigx_dispatch` like any other: `signo`
+ * SIGCHLD, `code` CLD_EXITED, CLD_KILLED or CLD_DUMPED, `pid`, `uid` (the
+ * child's), `status` (the exit code or the signal). A child that has
+ * already exited (a zombie) is reported too. The kernel's own SIGCHLD
+ * record for a watched child's exit is never returned in addition (sigx
+ * drops it, and counts it out of `delivered`, so that the accounting
+ * identity holds); stop and continue records pass through. Children that
+ * are not watched are reported as before, and never reaped by sigx.
+ *
+ * Flags: SIGX_CHILD_REAP: sigx reaps the child when its exit record is
+ * taken (no zombie is left). Without it the child stays waitable:
+ * `waitpid(pid, ...)` works as usual after the record (what runtimes that
+ * wait for their own children, such as Python's subprocess, need). Watching
+ * a watched child again only updates its flags.
+ *
+ * Each watch holds a pidfd (close-on-exec) until the exit is reported. A
+ * child reaped by other code before sigx saw its exit (`waitpid(-1)`
+ * elsewhere) is reported only by the kernel's record, if one was sent for
+ * it. A forked child watches nothing.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `pid` <= 0 or `flags` has unknown
+ * bits; SIGX_ERR_NOT_INSTALLED if sigx does not catch SIGCHLD
+ * (`sigx_install` or `sigx_on` it first: its records are what wake
+ * waiters); SIGX_ERR_NOT_FOUND if `pid` is not a child of this process or
+ * has been reaped already; SIGX_ERR_UNSUPPORTED on kernels without pidfds
+ * (before Linux 5.4); SIGX_ERR_SYSTEM (errno set, e.g. EMFILE).
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_child_watch(int pid, uint32_t flags);
+
+/**
+ * Stop watching child `pid`: sigx no longer reports its exit itself, and
+ * its kernel SIGCHLD records pass through as for any other child.
+ *
+ * If sigx has already queued the child's exit record, that record is still
+ * returned (it may stand for a kernel record that was merged), but sigx
+ * does not reap the child. The child's pidfd is closed.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `pid` <= 0; SIGX_ERR_NOT_FOUND if
+ * the child is not watched (never was, was unwatched, or its exit record
+ * has been taken).
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_child_unwatch(int pid);
+
+/**
  * Block the signals in `mask` on the calling thread (`pthread_sigmask`
  * with `SIG_BLOCK`). A signal that arrives while blocked stays pending in
  * the kernel and is recorded when it is unblocked.
@@ -657,6 +829,106 @@ int sigx_raise(int signo);
  * Thread-safe and async-signal-safe: it may be called from a raw handler.
  */
 int sigx_reraise(int signo);
+
+/**
+ * What `signo`'s disposition is now, whoever set it: asks the kernel
+ * (`sigaction` with a NULL new action) and writes the answer to `*out`.
+ *
+ * `kind` says SIG_DFL, SIG_IGN, sigx's handler or another one ("foreign":
+ * a runtime's, a plugin's); for a foreign handler `handler` is its address
+ * and `module` the file that holds it (as `dladdr` says), for sigx's
+ * `module` is libsigx's path. `module` points at a copy sigx keeps for the
+ * life of the process (never free it; it stays valid after that module is
+ * unloaded). Valid for every valid signal, SIGKILL and SIGSTOP included
+ * (always SIGX_DISP_DEFAULT). `*out` is written only on SIGX_OK.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `out` is NULL; SIGX_ERR_SIGNAL if
+ * `signo` is not valid (32 and 33 included); SIGX_ERR_SYSTEM (errno set).
+ *
+ * Thread-safe. Not async-signal-safe. After `exec` the kernel has reset
+ * caught signals to SIG_DFL; a forked child has its parent's dispositions.
+ *
+ * # Safety
+ *
+ * `out` is NULL or points to memory writable for one `sigx_disposition`.
+ */
+int sigx_disposition_get(int signo, struct sigx_disposition *out);
+
+/**
+ * The mask of signals sigx installed whose handler is no longer sigx's:
+ * other code (a language runtime, a plugin, a careless `signal()` call)
+ * replaced it. Asks the kernel about every installed signal.
+ *
+ * Such a signal is not caught by sigx (`sigx_is_installed` says 0), and a
+ * wait whose mask holds only such signals, with nothing queued, returns
+ * SIGX_ERR_NOT_INSTALLED instead of waiting forever: at once if the
+ * displacement happened more than about 10 ms before the wait began or was
+ * seen by this call, otherwise within about a second (sigx cannot be told
+ * when someone else calls `sigaction`; a sleeping wait asks the kernel
+ * again every second). `sigx_uninstall`, `sigx_ignore` and `sigx_default`
+ * leave the other code's disposition in place, forget sigx's state and
+ * return SIGX_ERR_DISPLACED; `sigx_install` takes the signal back, and the
+ * displacer's handler becomes the one SIGX_CHAIN calls and
+ * `sigx_uninstall` restores. A SIGX_ONESHOT signal the kernel reset to
+ * SIG_DFL is not displaced. Returns 0 when nothing is displaced (or
+ * `sigaction` fails).
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+uint64_t sigx_displaced(void);
+
+/**
+ * Accept deliveries of `signo` only from the senders in `accept`, a set of
+ * SIGX_FROM_KERNEL, SIGX_FROM_SELF, SIGX_FROM_PARENT, SIGX_FROM_ROOT,
+ * SIGX_FROM_SAME_USER (SIGX_FROM_ANY, all of them, is the default and
+ * removes the filter).
+ *
+ * A delivery that no accepted bit matches is refused in the handler: not
+ * queued, no `seq`, no callback, no chained handler, no default action;
+ * only counted (`sigx_refused`, and `sigx_stats.delivered`, so that
+ * delivered = returned + queued + dropped + refused). Deliveries that
+ * waits take from the kernel are filtered the same way. Senders are judged
+ * from siginfo: `si_code > 0` and SI_TIMER, SI_MESGQ, SI_ASYNCIO, SI_SIGIO
+ * are the kernel; otherwise `si_pid` is compared with this process's pid
+ * and its parent's at delivery time (`getppid`), and `si_uid` (the
+ * sender's real uid) with 0 and this process's real uid as it was when
+ * `sigx_filter` was called. A sender the kernel does not name (`si_pid`
+ * 0: outside this pid namespace, or a standard signal `sigqueue`d while
+ * the per-user queue of pending signals was full) matches no bit. For
+ * `kill` and `tgkill` the kernel fills in the sender; `sigqueue` senders
+ * fill it in themselves, so this guards against mistakes (a stray
+ * `pkill`), not against a hostile process that may signal us anyway.
+ * With SIGX_ONESHOT the kernel resets the disposition as it delivers,
+ * before the filter looks: a refused delivery uses up the one shot.
+ *
+ * The filter lasts as long as the install: uninstall, ignore, default and
+ * a displaced signal's forgetting drop it; a re-install keeps it. A forked
+ * child keeps it (judging by its own pid); `exec` drops it.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `accept` is 0 or has unknown bits;
+ * signal errors as for `sigx_install`; SIGX_ERR_NOT_INSTALLED if sigx
+ * does not catch `signo` now.
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_filter(int signo, uint32_t accept);
+
+/**
+ * How many deliveries of `signo` the sender filter refused (`signo` 0: of
+ * all signals), into `*count`. Counted since the process started (a forked
+ * child starts at 0), also after the filter or the install is gone; 0 for
+ * a valid signal that never had a filter.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT if `count` is NULL; SIGX_ERR_SIGNAL
+ * if `signo` is not 0 and not valid.
+ *
+ * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `count` is NULL or points to memory writable for one `uint64_t`.
+ */
+int sigx_refused(int signo, uint64_t *count);
 
 /**
  * The signal's name, as `kill -l` spells it: "SIGINT"; real-time signals

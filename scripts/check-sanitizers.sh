@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PREFIX=${SIGX_CHECK_PREFIX:-build-check-}
 JOBS=${JOBS:-2}
-LABELS='^(api|delivery|callback|alarm|mask|send|chain|fork|leak|misuse|safety|stress)$'
+LABELS='^(api|delivery|callback|alarm|mask|send|chain|fork|leak|misuse|safety|stress|host|child)$'
 
 # Tests that cannot run under a given tool, with the reason:
 #

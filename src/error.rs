@@ -31,6 +31,11 @@ pub enum Error {
     Unsupported,
     /// The signal is in use in a way that forbids the change.
     Busy,
+    /// No such timer, or no such (watched or waitable) child.
+    NotFound,
+    /// Another handler has replaced sigx's for this signal; sigx left it
+    /// in place.
+    Displaced,
 }
 
 impl From<std::io::Error> for Error {

@@ -20,9 +20,31 @@ pub const SIGX_CHAIN: u32 = 4;
 /// it a forked child keeps sigx's handler.
 pub const SIGX_FORK_RESET: u32 = 8;
 
+/// `sigx_child_watch` flag: sigx reaps the child when its exit record is
+/// taken (no zombie is left; the record is the only report). Without it the
+/// child stays waitable (`waitpid`) after the record.
+pub const SIGX_CHILD_REAP: u32 = 1;
+
 /// Records a signal's queue keeps unless `sigx_set_capacity` says otherwise.
 /// Memory is used only as records wait (80 bytes each), so the default can
 /// be generous.
 pub const SIGX_CAPACITY_DEFAULT: u32 = 65536;
 /// The largest capacity `sigx_set_capacity` accepts.
 pub const SIGX_CAPACITY_MAX: u32 = 1048576;
+
+/// `sigx_filter` sender: the kernel (faults, timers, SIGCHLD, the terminal,
+/// `SI_KERNEL`, every `si_code > 0`, and `SI_TIMER`, `SI_MESGQ`,
+/// `SI_ASYNCIO`, `SI_SIGIO`).
+pub const SIGX_FROM_KERNEL: u32 = 1;
+/// `sigx_filter` sender: this process (`raise`, `kill(getpid(), …)`, and
+/// what the kernel sends on the process's own behalf with `SI_USER`, such
+/// as SIGPIPE).
+pub const SIGX_FROM_SELF: u32 = 2;
+/// `sigx_filter` sender: the parent process at the time of delivery.
+pub const SIGX_FROM_PARENT: u32 = 4;
+/// `sigx_filter` sender: a process whose real uid is 0.
+pub const SIGX_FROM_ROOT: u32 = 8;
+/// `sigx_filter` sender: a process with this process's real uid.
+pub const SIGX_FROM_SAME_USER: u32 = 16;
+/// `sigx_filter`: every sender (the default; the same as no filter).
+pub const SIGX_FROM_ANY: u32 = 31;

@@ -29,10 +29,19 @@
 //! sigx installs the handler with a full `sa_mask`, so it never interrupts
 //! itself on one thread; handlers on different threads do run at once, which
 //! is why the rings are multi-producer.
+//!
+//! Sender filter (`sigx_filter`, decided in [`filter::admits`]): the first
+//! thing the handler does is load the slot's `accept` word; 0, the common
+//! case, means no filter and costs that load and one branch. Otherwise
+//! [`refuses`] (cold) judges the sender from siginfo and atomics (plus
+//! `getppid`, which cannot fail, for `SIGX_FROM_PARENT`); a refused delivery
+//! is only counted, in `delivered` and `refused`: no `seq`, no record, no
+//! wake, no chained handler. Deliveries a wait takes from the kernel pass
+//! the same test ([`taken_from_kernel`]).
 
 use crate::queue::Ring;
 use crate::record::sigx_info;
-use crate::{os, wake};
+use crate::{filter, os, wake};
 use std::os::raw::{c_int, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -71,6 +80,11 @@ pub struct Slot {
     pub high_water: AtomicU64,
     /// What to chain to: an index into [`CHAINS`], 0 for nothing.
     pub chain: AtomicU32,
+    /// Sender filter: the accepted `SIGX_FROM_*` bits, 0 for no filter
+    /// (see `filter.rs`).
+    pub accept: AtomicU32,
+    /// Deliveries the filter refused (counted in `delivered` too).
+    pub refused: AtomicU64,
 }
 
 impl Slot {
@@ -82,6 +96,8 @@ impl Slot {
             unreported: AtomicU64::new(0),
             high_water: AtomicU64::new(0),
             chain: AtomicU32::new(0),
+            accept: AtomicU32::new(0),
+            refused: AtomicU64::new(0),
         }
     }
 
@@ -168,6 +184,12 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
         return; // not a number we can ever install: nothing to record
     };
+    // Relaxed: 0 needs nothing else; `refuses` fences before it reads what
+    // a filter's word was published with.
+    let accept = slot.accept.load(Ordering::Relaxed);
+    if accept != 0 && refuses(slot, accept, info) {
+        return;
+    }
     deliver(slot, signo, info);
     // Acquire: pairs with the registry's release of the index, after it
     // wrote the entry.
@@ -197,6 +219,31 @@ fn deliver(slot: &Slot, signo: c_int, info: *const libc::siginfo_t) {
     wake::notify(1u64 << ((signo - 1) & 63));
 }
 
+/// Whether the sender filter `accept` (non-zero) refuses this delivery; a
+/// refused one is counted here. A NULL `info` (a foreign handler chaining
+/// to us without siginfo) names no sender and is refused.
+#[cold]
+#[inline(never)]
+fn refuses(slot: &Slot, accept: u32, info: *const libc::siginfo_t) -> bool {
+    // Acquire: pairs with the release store of the word in `filter::store`.
+    std::sync::atomic::fence(Ordering::Acquire);
+    // SAFETY: the kernel passes a valid siginfo_t with SA_SIGINFO; NULL is handled by `as_ref`.
+    let admitted = match unsafe { info.as_ref() } {
+        Some(si) => {
+            // SAFETY: the kernel fills the whole siginfo_t, so the union's sender fields are initialised bytes whatever si_code is; `admits` uses them only for sender codes.
+            let (pid, uid) = unsafe { (si.si_pid(), si.si_uid()) };
+            filter::admits(accept, si.si_code, pid, uid)
+        }
+        None => false,
+    };
+    if !admitted {
+        // Relaxed: figures, as in `deliver`.
+        slot.delivered.fetch_add(1, Ordering::Relaxed);
+        slot.refused.fetch_add(1, Ordering::Relaxed);
+    }
+    !admitted
+}
+
 /// Count a delivery the ring could not take: never lose one silently.
 #[cold]
 #[inline(never)]
@@ -210,9 +257,14 @@ fn dropped(slot: &Slot) {
 /// Normal context: make the record of a delivery that a wait took off the
 /// kernel's queue itself (`sigtimedwait`), exactly as the handler would have
 /// made it, and count it. It is returned to the caller at once, not queued.
+/// `None` if the sender filter refused it (counted as the handler would).
 pub fn taken_from_kernel(info: &libc::siginfo_t) -> Option<sigx_info> {
     let signo = info.si_signo;
     let slot = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i))?;
+    let accept = slot.accept.load(Ordering::Relaxed);
+    if accept != 0 && refuses(slot, accept, info) {
+        return None;
+    }
     let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
     let mut rec = record(signo, info, seq);
     slot.delivered.fetch_add(1, Ordering::Relaxed);

@@ -16,7 +16,8 @@
 //! - [`capi`]: the C ABI. Checks arguments, calls one core function, maps the
 //!   result to a status code.
 //! - [`registry`]: installed signals, saved dispositions, callbacks (one
-//!   mutex); [`pending`]: taking records and waiting (lock-free).
+//!   mutex); [`pending`]: taking records and waiting (lock-free);
+//!   [`child`]: watched children, one exit record each (pidfds; own lock).
 //! - [`handler`]: the signal zone and the static table it shares.
 //! - [`queue`]: the bounded MPMC ring (loom-tested); [`wake`]: the futex event
 //!   count and the eventfd; [`os`]: system-call wrappers; [`signals`]: names,
@@ -24,7 +25,12 @@
 
 pub mod capi;
 /// cbindgen:ignore
+pub mod child;
+pub mod disposition;
+/// cbindgen:ignore
 pub mod error;
+/// cbindgen:ignore
+pub mod filter;
 pub mod flags;
 /// cbindgen:ignore
 pub mod handler;

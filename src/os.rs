@@ -707,3 +707,181 @@ impl Default for Condvar {
         Self::new()
     }
 }
+
+/// `getppid()`: the parent's pid now (0 if the parent is outside this
+/// process's pid namespace). Async-signal-safe; cannot fail, so `errno` is
+/// untouched.
+pub fn getppid() -> c_int {
+    // SAFETY: plain system call without arguments.
+    unsafe { libc::getppid() }
+}
+
+/// `getpid()`. Async-signal-safe; cannot fail.
+pub fn getpid() -> c_int {
+    // SAFETY: plain system call without arguments.
+    unsafe { libc::getpid() }
+}
+
+/// `getuid()`: the real uid. Cannot fail.
+pub fn getuid() -> u32 {
+    // SAFETY: plain system call without arguments.
+    unsafe { libc::getuid() }
+}
+
+/// The path of the executable or shared object that holds `addr`, as
+/// `dladdr` says, copied (the loader's string is freed if the object is
+/// unloaded). `None` if `dladdr` knows no object there or gives no name.
+pub fn module_path(addr: usize) -> Option<std::ffi::CString> {
+    // SAFETY: an all-zero Dl_info is a valid value (NULL pointers).
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is a valid out-pointer; dladdr only looks `addr` up, it does not dereference it.
+    let found = unsafe { libc::dladdr(addr as *const c_void, &mut info) };
+    if found == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dladdr succeeded, so dli_fname is the loader's NUL-terminated name of the object, valid until that object is unloaded; it is copied at once. (An object unloaded concurrently would have left its handler installed pointing at unmapped code: the caller's process is broken already.)
+    let name = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) };
+    (!name.to_bytes().is_empty()).then(|| name.to_owned())
+}
+
+// ---- Children (issue #14): pidfds, waitid(P_PIDFD), an epoll of them -----
+
+/// `waitid`'s id type for a pidfd (Linux 5.4); not in every libc crate.
+const P_PIDFD: libc::idtype_t = 3;
+
+/// A pidfd for process `pid` (`pidfd_open`, Linux 5.3), close-on-exec (the
+/// kernel sets O_CLOEXEC on every pidfd). The raw system call: glibc 2.36
+/// has no wrapper.
+pub fn pidfd_open(pid: c_int) -> io::Result<c_int> {
+    // SAFETY: plain system call with integer arguments.
+    let rc = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0 as c_int) };
+    check(rc as c_int)
+}
+
+/// What `waitid` said about a child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildExit {
+    /// CLD_EXITED, CLD_KILLED or CLD_DUMPED.
+    pub code: c_int,
+    /// The child's pid.
+    pub pid: c_int,
+    /// The child's real uid.
+    pub uid: u32,
+    /// The exit code or the signal.
+    pub status: c_int,
+}
+
+/// `waitid(P_PIDFD, pidfd, WEXITED | WNOHANG [| WNOWAIT])`: `Ok(Some)` if
+/// the child has exited (reaped unless `keep`), `Ok(None)` if it has not,
+/// `Err(ECHILD)` if it is not a child of this process (or was reaped
+/// already), `Err(EINVAL)` on kernels without P_PIDFD. The raw system call.
+pub fn waitid_pidfd(pidfd: c_int, keep: bool) -> io::Result<Option<ChildExit>> {
+    let mut si = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+    let mut options = libc::WEXITED | libc::WNOHANG;
+    if keep {
+        options |= libc::WNOWAIT;
+    }
+    loop {
+        // SAFETY: `si` is a valid out-pointer for one siginfo_t; the rusage pointer may be NULL.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_waitid,
+                P_PIDFD,
+                pidfd,
+                si.as_mut_ptr(),
+                options,
+                std::ptr::null_mut::<libc::rusage>(),
+            )
+        };
+        if rc == 0 {
+            break;
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINTR) {
+            return Err(e);
+        }
+    }
+    // SAFETY: the kernel filled `si` (with WNOHANG and no child ready it zeroes si_pid); zeroed bytes are a valid siginfo_t anyway.
+    let si = unsafe { si.assume_init() };
+    // SAFETY: for waitid the kernel fills the SIGCHLD members of the union.
+    let (pid, uid, status) = unsafe { (si.si_pid(), si.si_uid(), si.si_status()) };
+    if pid == 0 {
+        return Ok(None);
+    }
+    Ok(Some(ChildExit {
+        code: si.si_code,
+        pid,
+        uid,
+        status,
+    }))
+}
+
+/// Watch `fd` for readability in epoll instance `ep`, with `data` as the
+/// event's tag.
+pub fn epoll_add_tagged(ep: c_int, fd: c_int, data: u64) -> io::Result<()> {
+    let mut ev = libc::epoll_event {
+        events: libc::EPOLLIN as u32,
+        u64: data,
+    };
+    // SAFETY: `ev` is a live, initialised event.
+    check(unsafe { libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, &mut ev) })?;
+    Ok(())
+}
+
+/// Stop watching `fd` in epoll instance `ep` (errors ignored: the caller
+/// closes `fd` next or has already lost it).
+pub fn epoll_del(ep: c_int, fd: c_int) {
+    // SAFETY: a NULL event is allowed for EPOLL_CTL_DEL since Linux 2.6.9.
+    unsafe { libc::epoll_ctl(ep, libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut()) };
+}
+
+/// The tags of up to `out.len()` ready descriptors of `ep`, without
+/// waiting. Returns how many were written.
+pub fn epoll_ready(ep: c_int, out: &mut [u64]) -> usize {
+    let mut evs = [libc::epoll_event { events: 0, u64: 0 }; 64];
+    let n = out.len().min(evs.len());
+    // SAFETY: `evs` has room for `n` events; a zero timeout never blocks.
+    let rc = unsafe { libc::epoll_wait(ep, evs.as_mut_ptr(), n as c_int, 0) };
+    let got = usize::try_from(rc).unwrap_or(0).min(n);
+    for (o, e) in out.iter_mut().zip(&evs[..got]) {
+        let tag = e.u64;
+        *o = tag;
+    }
+    got
+}
+
+/// Whether a delivery of `signo` is pending in the kernel for the calling
+/// thread or for the process, whatever the thread blocks (a signalfd polls
+/// readable for both queues; `sigpending` would hide the process's queue
+/// behind the caller's mask). `true` when it cannot tell.
+pub fn signal_pending_anywhere(signo: c_int) -> bool {
+    let Ok(fd) = signalfd(-1, 1u64 << ((signo - 1) & 63)) else {
+        return true;
+    };
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd; a zero timeout never blocks.
+    let rc = unsafe { libc::poll(&mut p, 1, 0) };
+    close(fd);
+    rc != 0
+}
+
+/// Whether a child of this process with `pid` has exited and is not reaped
+/// (`waitid(P_PID, pid, WEXITED | WNOHANG | WNOWAIT)`).
+pub fn child_exited(pid: c_int) -> bool {
+    let mut si = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+    // SAFETY: `si` is a valid out-pointer for one siginfo_t.
+    let rc = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            si.as_mut_ptr(),
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    // SAFETY: zeroed bytes, or what the kernel filled in: a valid siginfo_t either way; si_pid is where waitid puts the child's pid.
+    rc == 0 && unsafe { si.assume_init().si_pid() } == pid
+}

@@ -20,9 +20,9 @@
 
 use crate::error::{Deadline, Error};
 use crate::handler::{self, InfoRing, SLOTS, Slot};
-use crate::os;
 use crate::record::{sigx_info, sigx_stats};
 use crate::wake::{self, Waiter};
+use crate::{child, disposition, os};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -55,6 +55,8 @@ fn rings(signo: usize) -> impl Iterator<Item = &'static InfoRing> {
 /// Each ring's head is compared by the key copy in its slot, then popped at
 /// exactly that position; if another consumer took it first, look again.
 pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
+    // Issue #14: exits of watched children become records before the look.
+    child::poll(mask);
     let mask = with_queue(mask);
     loop {
         let mut best: Option<(usize, &InfoRing, u64, u64)> = None;
@@ -70,8 +72,13 @@ pub fn take(mask: u64, max_seq: u64) -> Option<sigx_info> {
         let (signo, ring, pos, _) = best?;
         let slot = &SLOTS[signo];
         note_length(slot, ring);
+        let _in_hand = child::InHand::new(1u64 << (signo - 1));
         if let Some(mut rec) = ring.pop_at(pos) {
             rec.interpret();
+            // Issue #14: a duplicate of a watched child's exit is dropped.
+            let Some(mut rec) = child::filter(rec) else {
+                continue;
+            };
             // AcqRel: takes every drop counted before this point exactly once.
             rec.dropped = slot.unreported.swap(0, Ordering::AcqRel);
             return Some(rec);
@@ -143,7 +150,15 @@ fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
     if blocked == 0 {
         return None;
     }
-    os::sigtimedwait_now(blocked).and_then(|si| handler::taken_from_kernel(&si))
+    // A delivery the sender filter refuses is counted and skipped (no
+    // record); a duplicate of a watched child's exit is dropped (issue #14).
+    let _in_hand = child::InHand::new(blocked);
+    while let Some(si) = os::sigtimedwait_now(blocked) {
+        if let Some(rec) = handler::taken_from_kernel(&si).and_then(child::filter) {
+            return Some(rec);
+        }
+    }
+    None
 }
 
 /// What a waiter needs to know from the registry.
@@ -219,7 +234,9 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
             remaining(deadline).map_err(|()| Error::Timeout)
         };
         let left = match left {
-            Ok(left) => left,
+            // Hosts: a displacement during the sleep wakes nobody; ask
+            // again at least every RECHECK (src/disposition.rs).
+            Ok(left) => Some(left.map_or(disposition::RECHECK, |l| l.min(disposition::RECHECK))),
             Err(e) => {
                 // One last look: a record may have arrived during the sleep
                 // that just timed out.

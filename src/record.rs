@@ -77,7 +77,9 @@ impl sigx_info {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct sigx_stats {
-    /// Deliveries the handler saw.
+    /// Deliveries the handler saw (and waits took from the kernel),
+    /// including those the sender filter refused (see `sigx_filter`):
+    /// delivered = returned + queued + dropped + refused.
     pub delivered: u64,
     /// Of those, how many were lost to a full queue.
     pub dropped: u64,

@@ -26,6 +26,15 @@
 //! Whoever sees the last run end after the removal calls `release` (the
 //! remover after its wait, or the dispatcher that ended the last run).
 //!
+//! Hosts (`src/disposition.rs`): other code may replace sigx's handler
+//! at any time. Registry operations ask the kernel about their signal
+//! under the lock ([`State::displaced`]): uninstall, ignore and default on
+//! a displaced signal forget sigx's state and leave the other code's
+//! disposition alone (`Error::Displaced`); install takes it back and saves
+//! the displacer's disposition for `SIGX_CHAIN` and uninstall. Waits learn
+//! of it through [`caught`]. Sender filters (`src/filter.rs`) belong to an
+//! install and are forgotten with it ([`State::publish`]).
+//!
 //! Fork: the `pthread_atfork` hooks block every signal and take the locks
 //! before `fork`, and release them on both sides; the child empties the
 //! queues, gives each descriptor a file of its own under the same number,
@@ -36,7 +45,7 @@ use crate::handler::{self, CHAINS, MAX_CHAINS, Queue, SEQ, SLOTS};
 use crate::pending::{self, signals_in};
 use crate::queue::Ring;
 use crate::record::sigx_info;
-use crate::{flags, os, wake};
+use crate::{disposition, filter, flags, os, wake};
 use std::os::raw::c_void;
 use std::sync::Arc;
 use std::sync::Once;
@@ -194,16 +203,54 @@ pub fn kernel_is_sigx(signo: i32) -> bool {
 }
 
 /// The signals of `mask` that sigx catches now. Lock-free: the installs,
-/// corrected by asking the kernel about the signals it may have reset.
+/// corrected by asking the kernel about the signals it may have reset
+/// (`VERIFY`, every time) and about the others, which other code may have
+/// taken over (a recent answer is trusted: see `disposition::live`).
 pub fn caught(mask: u64) -> u64 {
     // Acquire: pairs with the releases in `State::publish`.
-    let mut c = CAUGHT.load(Ordering::Acquire) & mask;
-    for signo in signals_in(c & VERIFY.load(Ordering::Acquire)) {
-        if !kernel_is_sigx(signo as i32) {
-            c &= !(1u64 << (signo - 1));
+    let c = CAUGHT.load(Ordering::Acquire) & mask;
+    disposition::live(c, VERIFY.load(Ordering::Acquire))
+}
+
+/// Hosts: the installed signals whose handler other code has replaced
+/// (asks the kernel about each, under the lock, so that no install runs
+/// meanwhile). Waiters are nudged, so those waiting only for such signals
+/// return at once.
+pub fn displaced() -> Result<u64, Error> {
+    with_state(|_, _| {
+        // Acquire: pairs with the releases in `State::publish`.
+        let caught = CAUGHT.load(Ordering::Acquire);
+        Ok(disposition::displaced(
+            caught,
+            VERIFY.load(Ordering::Acquire),
+        ))
+    })
+}
+
+/// Hosts: the kernel's disposition of `sig` and the flags sigx installed it
+/// with (if it counts it as installed), read together under the lock.
+pub fn disposition(sig: Signal) -> Result<disposition::sigx_disposition, Error> {
+    let state = REGISTRY.lock();
+    let action = os::get_action(sig.get())?;
+    let installed = state
+        .entries
+        .get(sig.get() as usize)
+        .and_then(|e| e.installed)
+        .map(Flags::bits);
+    Ok(disposition::describe(&action, installed))
+}
+
+/// Hosts: set the sender filter of `sig` (`word` from
+/// `filter::accept_word`; 0 clears it). The signal must be caught now.
+pub fn set_filter(sig: Signal, word: u32) -> Result<(), Error> {
+    with_state(|state, _| {
+        let signo = sig.get() as usize;
+        if !state.catches(signo) {
+            return Err(Error::NotInstalled);
         }
-    }
-    c
+        filter::store(signo, word);
+        Ok(())
+    })
 }
 
 type Locked = os::MutexGuard<'static, State>;
@@ -267,6 +314,9 @@ impl State {
         };
         // Release: the CHAINS entry was written before its index.
         SLOTS[signo].chain.store(chain, Ordering::Release);
+        if e.installed.is_none() {
+            filter::store(signo, 0); // a filter belongs to the install
+        }
         self.refresh_signalfds();
     }
 
@@ -317,9 +367,33 @@ impl State {
     }
 
     /// Whether sigx catches `signo` now (its install, checked with the
-    /// kernel where the kernel may have reset it).
+    /// kernel, which may have reset it or let other code replace it).
     fn catches(&self, signo: usize) -> bool {
-        self.entries[signo].installed.is_some() && caught(1u64 << (signo - 1)) != 0
+        self.entries[signo].installed.is_some() && kernel_is_sigx(signo as i32)
+    }
+
+    /// Hosts: whether other code replaced the disposition sigx last set for
+    /// `signo` (asks the kernel; see `disposition::taken_over`).
+    fn displaced(&self, signo: usize) -> bool {
+        let e = &self.entries[signo];
+        let reset_ok = VERIFY.load(Ordering::Acquire) & (1u64 << (signo - 1)) != 0;
+        disposition::taken_over(
+            signo as i32,
+            e.installed.is_some(),
+            e.saved.is_some(),
+            reset_ok,
+        )
+    }
+
+    /// Hosts: forget everything sigx knows about a displaced `signo`,
+    /// leaving the kernel's disposition alone.
+    fn forget(&mut self, signo: usize, pending: &mut Vec<After>) {
+        let e = &mut self.entries[signo];
+        e.installed = None;
+        e.saved = None;
+        e.chain = 0;
+        self.publish(signo);
+        pending.extend(self.remove_callback(signo));
     }
 
     /// Make sure `sig` has a queue of the capacity it should have. A queue
@@ -348,7 +422,13 @@ impl State {
     /// Install sigx's handler for `sig` with `flags` (lock held).
     fn install(&mut self, sig: Signal, flags: Flags) -> Result<(), Error> {
         let signo = sig.get() as usize;
-        let had_saved = self.entries[signo].saved.is_some();
+        let before = (self.entries[signo].saved, self.entries[signo].chain);
+        if self.displaced(signo) {
+            // Hosts: take it back; the displacer's disposition is what
+            // SIGX_CHAIN calls and uninstall puts back from now on.
+            self.entries[signo].saved = None;
+            self.entries[signo].chain = 0;
+        }
         self.save_original(sig)?;
         self.ensure_queue(sig)?;
         let mut sa_flags = libc::SA_ONSTACK;
@@ -366,10 +446,7 @@ impl State {
             // Nothing changed: forget what this call saved.
             let entry = &mut self.entries[signo];
             entry.installed = was;
-            if !had_saved {
-                entry.saved = None;
-                entry.chain = 0;
-            }
+            (entry.saved, entry.chain) = before;
             self.publish(signo);
             return Err(e.into());
         }
@@ -461,6 +538,11 @@ enum Disposition {
 fn set_disposition(sig: Signal, to: Disposition) -> Result<(), Error> {
     let signo = sig.get() as usize;
     with_state(|state, pending| {
+        if state.displaced(signo) {
+            // Hosts: the disposition is someone else's now; leave it.
+            state.forget(signo, pending);
+            return Err(Error::Displaced);
+        }
         let action = match to {
             Disposition::Ignore => {
                 state.save_original(sig)?;
@@ -723,10 +805,12 @@ extern "C" fn before_fork() {
     // SAFETY: released in `after_fork_parent` / `after_fork_child`, on this thread or (in the child) its copy.
     unsafe { REGISTRY.raw_lock() };
     wake::lock_for_fork();
+    crate::child::lock_for_fork(); // issue #14
     FORK_MASK.with_locked(|m| *m = Some(mask));
 }
 
 extern "C" fn after_fork_parent() {
+    crate::child::unlock_after_fork_parent(); // issue #14
     wake::unlock_after_fork();
     let mask = FORK_MASK.with_locked(Option::take);
     // SAFETY: taken in `before_fork` on this thread.
@@ -740,8 +824,10 @@ extern "C" fn after_fork_child() {
     // Signals are still blocked (see `before_fork`): no handler can push
     // while the rings are reset.
     pending::reset_after_fork();
+    crate::child::after_fork_child(); // issue #14: a forked child watches nothing
     wake::reset_after_fork();
     wake::unlock_after_fork();
+    filter::after_fork(); // Hosts: the child's pid; refused figures at 0
     // SAFETY: the child has one thread, which holds the registry lock (taken in `before_fork`); nobody waits on the condition variable in the child.
     unsafe {
         RUNS_ENDED.reinit_after_fork();

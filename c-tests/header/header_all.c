@@ -135,3 +135,58 @@ int sigx_header_check(const struct sigx_functions **out) {
     (void)cb;
     return (int)status + (int)action + (int)flags + (int)(mask & 1);
 }
+
+/* Hosts (API.md v0.2): dispositions, displacement, sender filters. */
+CHECK_AT_COMPILE_TIME(err_v02, SIGX_ERR_NOT_FOUND == -12 && SIGX_ERR_DISPLACED == -13);
+CHECK_AT_COMPILE_TIME(from_bits, SIGX_FROM_KERNEL == 1 && SIGX_FROM_SELF == 2 &&
+                                     SIGX_FROM_PARENT == 4 && SIGX_FROM_ROOT == 8 &&
+                                     SIGX_FROM_SAME_USER == 16 && SIGX_FROM_ANY == 31);
+CHECK_AT_COMPILE_TIME(disp_kinds, SIGX_DISP_DEFAULT == 0 && SIGX_DISP_IGNORE == 1 &&
+                                      SIGX_DISP_SIGX == 2 && SIGX_DISP_FOREIGN == 3);
+CHECK_AT_COMPILE_TIME(disp_size, sizeof(sigx_disposition) == 64);
+CHECK_AT_COMPILE_TIME(disp_sigx_flags, offsetof(sigx_disposition, sigx_flags) == 4);
+CHECK_AT_COMPILE_TIME(disp_sa_flags, offsetof(sigx_disposition, sa_flags) == 8);
+CHECK_AT_COMPILE_TIME(disp_sa_mask, offsetof(sigx_disposition, sa_mask) == 16);
+CHECK_AT_COMPILE_TIME(disp_handler, offsetof(sigx_disposition, handler) == 24);
+CHECK_AT_COMPILE_TIME(disp_module, offsetof(sigx_disposition, module) == 32);
+CHECK_AT_COMPILE_TIME(disp_reserved, offsetof(sigx_disposition, reserved) == 40);
+CHECK_AT_COMPILE_TIME(disp_tag, sizeof(struct sigx_disposition) == sizeof(sigx_disposition));
+CHECK_AT_COMPILE_TIME(kind_tag,
+                      sizeof(enum sigx_disposition_kind) == sizeof(sigx_disposition_kind));
+
+struct sigx_host_functions {
+    int (*disposition_get)(int, sigx_disposition *);
+    uint64_t (*displaced)(void);
+    int (*filter)(int, uint32_t);
+    int (*refused)(int, uint64_t *);
+};
+
+int sigx_header_check_host(const struct sigx_host_functions **out);
+
+int sigx_header_check_host(const struct sigx_host_functions **out) {
+    static const struct sigx_host_functions functions = {
+        sigx_disposition_get, sigx_displaced, sigx_filter, sigx_refused,
+    };
+    sigx_disposition_kind kind = SIGX_DISP_SIGX;
+    *out = &functions;
+    return (int)kind;
+}
+
+/* Children (API.md v0.2 "Children"): the flag, the status codes, and the
+ * functions with the contract's signatures. */
+CHECK_AT_COMPILE_TIME(child_reap, SIGX_CHILD_REAP == 1);
+CHECK_AT_COMPILE_TIME(err_not_found, SIGX_ERR_NOT_FOUND == -12);
+CHECK_AT_COMPILE_TIME(err_displaced, SIGX_ERR_DISPLACED == -13);
+
+struct sigx_child_functions {
+    int (*watch)(int, uint32_t);
+    int (*unwatch)(int);
+};
+
+int sigx_header_check_children(const struct sigx_child_functions **out);
+
+int sigx_header_check_children(const struct sigx_child_functions **out) {
+    static const struct sigx_child_functions functions = {sigx_child_watch, sigx_child_unwatch};
+    *out = &functions;
+    return 0;
+}

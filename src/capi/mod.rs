@@ -28,27 +28,36 @@ pub mod callback;
 // 5. Alarms and timers.
 pub mod alarm;
 
-// 6. Masks.
+// 6. Child watches.
+pub mod child;
+
+// 7. Masks.
 pub mod mask;
 
-// 7. Sending.
+// 8. Sending.
 pub mod send;
 
-// 8. Look-ups: names, numbers, actions, the version, status sentences.
+// 9. Hosts: who owns a signal, who may send it.
+pub mod host;
+
+// 10. Look-ups: names, numbers, actions, the version, status sentences.
 pub mod lookup;
 pub mod status;
 
-// 9. The figures.
+// 11. The figures.
 pub mod stats;
 
 // Every C function, type and constant at one path (`sigx_core::capi::*`),
 // which is also what libsigx (ffi/) re-exports. The functions that take
 // pointers from the caller are `unsafe` for Rust callers; each says why.
+pub use crate::disposition::{sigx_disposition, sigx_disposition_kind};
 pub use crate::flags::*;
 pub use crate::record::{sigx_info, sigx_stats};
 pub use alarm::*;
 pub use callback::*;
+pub use child::*;
 pub use fd::*;
+pub use host::*;
 pub use install::*;
 pub use lookup::*;
 pub use mask::*;

@@ -41,6 +41,11 @@ pub enum sigx_status {
     /// A bug in sigx: an internal check failed. Please report it. (sigx
     /// addition; the release build aborts instead of returning it.)
     SIGX_ERR_INTERNAL = -11,
+    /// No such timer, or no such (watched or waitable) child.
+    SIGX_ERR_NOT_FOUND = -12,
+    /// Another handler has replaced sigx's for this signal (a language
+    /// runtime, a plugin, a `signal()` call); sigx left it in place.
+    SIGX_ERR_DISPLACED = -13,
 }
 
 /// Map an error to its status, setting `errno` for `System` right before the
@@ -60,6 +65,8 @@ pub(crate) fn fail(e: Error) -> c_int {
         Error::NoMemory => sigx_status::SIGX_ERR_NO_MEMORY,
         Error::Unsupported => sigx_status::SIGX_ERR_UNSUPPORTED,
         Error::Busy => sigx_status::SIGX_ERR_BUSY,
+        Error::NotFound => sigx_status::SIGX_ERR_NOT_FOUND,
+        Error::Displaced => sigx_status::SIGX_ERR_DISPLACED,
     };
     status as c_int
 }
@@ -85,6 +92,8 @@ pub extern "C" fn sigx_strerror(status: c_int) -> *const c_char {
         -9 => c"not supported on this platform",
         -10 => c"the signal is in use: uninstall it and drain its queue first",
         -11 => c"internal error in sigx (a bug: please report it)",
+        -12 => c"not found: no such timer, or no such watched or waitable child",
+        -13 => c"another handler has replaced sigx's for this signal; sigx left it in place",
         _ => c"unknown sigx status code",
     };
     text.as_ptr()

@@ -74,7 +74,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple, Union
 
 __all__ = [
     "SigxError", "InvalidSignal", "Uncatchable", "Forbidden", "InvalidArgument",
@@ -86,6 +86,8 @@ __all__ = [
     "raise_signal", "reraise", "name", "number", "describe", "default_action",
     "valid_signals", "rtmin", "rtmax", "stats", "strerror", "version",
     "INTERRUPT", "ONESHOT", "CHAIN", "FORK_RESET",
+    "watch_child", "unwatch_child",
+    "Disposition", "DispositionKind", "Sender", "disposition", "displaced", "filter", "refused",
 ]
 
 # --- Loading the library ----------------------------------------------------
@@ -207,6 +209,23 @@ class _CStats(ctypes.Structure):
     ]
 
 
+class _CDisposition(ctypes.Structure):
+    """struct sigx_disposition."""
+
+    _fields_ = [
+        ("kind", ctypes.c_int32),
+        ("sigx_flags", ctypes.c_uint32),
+        ("sa_flags", ctypes.c_uint64),
+        ("sa_mask", ctypes.c_uint64),
+        ("handler", ctypes.c_uint64),
+        ("module", ctypes.c_char_p),
+        ("reserved", ctypes.c_uint64 * 3),
+    ]
+
+
+if ctypes.sizeof(_CDisposition) != 64:  # the header checks the same at compile time
+    raise ImportError(f"sigx: sigx_disposition mirrors as {ctypes.sizeof(_CDisposition)} bytes, not 64")
+
 if ctypes.sizeof(_CInfo) != 64:  # the header checks the same at compile time
     raise ImportError(f"sigx: sigx_info mirrors as {ctypes.sizeof(_CInfo)} bytes, not 64")
 
@@ -251,10 +270,17 @@ _PROTOTYPES = {
     # 0.2
     "sigx_fd_mask": (_int, [_u64]),
     "sigx_on_release": (_int, [_int, _CALLBACK, ctypes.c_void_p, _RELEASE]),
+    "sigx_child_watch": (_int, [_int, _u32]),
+    "sigx_child_unwatch": (_int, [_int]),
+    "sigx_disposition_get": (_int, [_int, ctypes.POINTER(_CDisposition)]),
+    "sigx_displaced": (_u64, []),
+    "sigx_filter": (_int, [_int, _u32]),
+    "sigx_refused": (_int, [_int, _u64p]),
 }
 # Functions a 0.1 library lacks; this module uses them where the library has
 # them (a 0.1 library is accepted only while this module's version is 0.1).
-_SINCE_0_2 = {"sigx_fd_mask", "sigx_on_release"}
+_SINCE_0_2 = {"sigx_fd_mask", "sigx_on_release", "sigx_child_watch", "sigx_child_unwatch",
+              "sigx_disposition_get", "sigx_displaced", "sigx_filter", "sigx_refused"}
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     try:
@@ -287,6 +313,13 @@ SI_MESGQ = -3
 SI_ASYNCIO = -4
 SI_SIGIO = -5
 SI_TKILL = -6
+# si_code values of SIGCHLD records (Info.code).
+CLD_EXITED = 1
+CLD_KILLED = 2
+CLD_DUMPED = 3
+CLD_TRAPPED = 4
+CLD_STOPPED = 5
+CLD_CONTINUED = 6
 
 # --- Statuses and errors ------------------------------------------------------
 
@@ -1013,3 +1046,133 @@ def stats(sig: SignalLike = 0) -> Stats:
 def version() -> str:
     """The library's version, e.g. ``"0.2.0"`` (its major and minor are this module's)."""
     return _lib.sigx_version().decode()
+
+
+# --- Children: one record per exit -------------------------------------------
+
+
+def _need_0_2(what: str) -> None:
+    if not _HAS_0_2:
+        raise Unsupported(Status.ERR_UNSUPPORTED, f"{what} (library {_lib.sigx_version().decode()})")
+
+
+def watch_child(pid: int, reap: bool = False) -> None:
+    """Report the exit of child ``pid`` exactly once, as a SIGCHLD record.
+
+    The kernel merges SIGCHLD when children exit close together; after this,
+    sigx returns exactly one record for this child's exit (``code``
+    CLD_EXITED, CLD_KILLED or CLD_DUMPED, ``pid``, ``status``) through
+    ``wait``, ``fd``/``drain`` and ``on``/``dispatch``, even if the child
+    exited before the call. SIGCHLD must be installed first (``install`` or
+    ``on``), else ``NotInstalled``.
+
+    ``reap=True`` reaps the child when its record is taken (no zombie, the
+    record is the only report). With ``subprocess.Popen`` keep the default
+    ``reap=False``, so that ``Popen.wait()`` and ``Popen.poll()`` still get
+    the return code; call it right after ``Popen()``. Raises ``NotFound``
+    for a pid that is not a child of this process (or was reaped already),
+    ``Unsupported`` on kernels without pidfds (before Linux 5.4).
+    """
+    _need_0_2("watch_child")
+    _check(_lib.sigx_child_watch(_c_pid(pid), 1 if reap else 0), lambda: f"watch_child({pid})")
+
+
+def unwatch_child(pid: int) -> None:
+    """Stop watching child ``pid`` (``NotFound`` if it is not watched)."""
+    _need_0_2("unwatch_child")
+    _check(_lib.sigx_child_unwatch(_c_pid(pid)), lambda: f"unwatch_child({pid})")
+
+
+def _c_pid(pid: int) -> int:
+    if isinstance(pid, bool) or not isinstance(pid, int):
+        raise TypeError(f"pid must be an int, not {type(pid).__name__}")
+    if not _INT_MIN <= pid <= _INT_MAX:
+        raise InvalidArgument(Status.ERR_ARGUMENT, f"pid {pid}")
+    return pid
+
+
+# --- Hosts: who owns a signal, and who may send it ----------------------------
+
+
+class DispositionKind(enum.IntEnum):
+    """What handles a signal now (enum sigx_disposition_kind)."""
+
+    DEFAULT = 0
+    IGNORE = 1
+    SIGX = 2
+    FOREIGN = 3
+
+
+class Sender(enum.Flag):
+    """Senders sigx may accept a signal from (``filter``): SIGX_FROM_*."""
+
+    KERNEL = 1
+    SELF = 2
+    PARENT = 4
+    ROOT = 8
+    SAME_USER = 16
+    ANY = 31
+
+
+@dataclasses.dataclass(frozen=True)
+class Disposition:
+    """A signal's disposition as the kernel has it now, whoever set it.
+
+    ``sigx_flags`` are the install flags when ``kind`` is SIGX; ``handler``
+    and ``module`` (the executable or shared object holding it) describe a
+    FOREIGN handler (``module`` is libsigx's path for SIGX)."""
+
+    kind: DispositionKind
+    sigx_flags: int
+    sa_flags: int
+    sa_mask: FrozenSet[int]
+    handler: Optional[int]
+    module: Optional[str]
+
+
+def disposition(sig: SignalLike) -> Disposition:
+    """Ask the kernel what handles ``sig`` now (SIGKILL and SIGSTOP included)."""
+    _need_0_2("disposition")
+    n = _signo(sig)
+    raw = _CDisposition()
+    _check(_lib.sigx_disposition_get(n, ctypes.byref(raw)), lambda: f"disposition({_label(n)})")
+    return Disposition(
+        kind=DispositionKind(raw.kind),
+        sigx_flags=raw.sigx_flags,
+        sa_flags=raw.sa_flags,
+        sa_mask=frozenset(_set(raw.sa_mask)),
+        handler=raw.handler or None,
+        module=os.fsdecode(raw.module) if raw.module else None,
+    )
+
+
+def displaced() -> Set[int]:
+    """Signals sigx installed whose handler other code has replaced since."""
+    _need_0_2("displaced")
+    return _set(_lib.sigx_displaced())
+
+
+def filter(sig: SignalLike, accept: Sender = Sender.ANY) -> None:  # noqa: A001 (API name)
+    """Accept deliveries of ``sig`` only from the given senders.
+
+    A delivery that matches none of ``accept`` is refused: not recorded, no
+    callback, no chained or default action, only counted (``refused``).
+    ``Sender.ANY`` (the default) accepts everyone again. ``sig`` must be
+    installed (``NotInstalled``). A sender of the same user can fake its
+    identity with ``sigqueue``: this stops mistakes (a stray ``pkill``), not
+    a hostile process of the same user.
+    """
+    _need_0_2("filter")
+    if not isinstance(accept, Sender):
+        raise TypeError(f"accept must be a sigx.Sender, not {type(accept).__name__}")
+    n = _signo(sig)
+    _check(_lib.sigx_filter(n, accept.value), lambda: f"filter({_label(n)})")
+
+
+def refused(sig: Optional[SignalLike] = None) -> int:
+    """Deliveries of ``sig`` refused by its filter (all signals for None)."""
+    _need_0_2("refused")
+    n = 0 if sig is None else _signo(sig)
+    out = ctypes.c_uint64()
+    _check(_lib.sigx_refused(n, ctypes.byref(out)), lambda: f"refused({_label(n) if n else 'all'})")
+    return out.value

@@ -110,6 +110,7 @@ def test_header_matches_the_binding():
         ctypes.POINTER(sigx._CStats): r"(struct )?sigx_stats\*\w+",
         sigx._CALLBACK: r"sigx_callback \w+",
         sigx._RELEASE: r"sigx_release \w+",
+        ctypes.POINTER(sigx._CDisposition): r"(struct )?sigx_disposition\*\w+",
     }
     c_return = {ctypes.c_int: "int", ctypes.c_uint64: "uint64_t", ctypes.c_char_p: "const char*"}
     bound = [f for f in sigx._PROTOTYPES if f in declared or f not in sigx._SINCE_0_2]
@@ -984,3 +985,120 @@ def test_pool_with_uninstall_initializer_terminates():
         ready.get(timeout=LONG)
     assert pool_terminates_in_time(pool), "pool.terminate() hung"
     sigx.uninstall(signal.SIGTERM)
+
+
+# --- Children (issue #14) ---------------------------------------------------------
+
+
+@forked
+def test_watch_child_popen_100():
+    # 100 subprocess.Popen children, half exiting with a code, half killed by
+    # SIGTERM: exactly one record each, whatever the kernel merged, and with
+    # reap=False Popen.wait() still gets every return code.
+    sigx.install(signal.SIGCHLD)
+    procs = []
+    for i in range(100):
+        if i % 2:
+            p = subprocess.Popen(["sleep", "30"])
+        else:
+            p = subprocess.Popen(["sh", "-c", f"exit {i % 50}"])
+        sigx.watch_child(p.pid)
+        procs.append(p)
+    for i, p in enumerate(procs):
+        if i % 2:
+            p.terminate()
+    want = {p.pid: ((sigx.CLD_KILLED, signal.SIGTERM) if i % 2 else (sigx.CLD_EXITED, i % 50))
+            for i, p in enumerate(procs)}
+    got = {}
+    deadline = time.monotonic() + LONG
+    while len(got) < len(want) and time.monotonic() < deadline:
+        info = sigx.wait(signal.SIGCHLD, timeout=1.0)
+        if info is None or info.pid not in want:
+            continue
+        assert info.pid not in got, f"second record for {info.pid}"
+        got[info.pid] = (info.code, info.status)
+    assert got == want
+    assert sigx.wait(signal.SIGCHLD, timeout=0.2) is None  # nothing more
+    for i, p in enumerate(procs):
+        assert p.wait(timeout=LONG) == (-signal.SIGTERM if i % 2 else i % 50)
+        with pytest.raises(sigx.NotFound):
+            sigx.unwatch_child(p.pid)
+    sigx.uninstall(signal.SIGCHLD)
+
+
+@forked
+def test_watch_child_errors_and_reap():
+    with pytest.raises(sigx.NotInstalled):
+        sigx.watch_child(os.getpid())
+    sigx.install(signal.SIGCHLD)
+    with pytest.raises(sigx.InvalidArgument):
+        sigx.watch_child(0)
+    with pytest.raises(sigx.NotFound):
+        sigx.watch_child(1)  # init is nobody's child here
+    p = subprocess.Popen(["sh", "-c", "exit 7"])
+    sigx.watch_child(p.pid, reap=True)
+    info = sigx.wait(signal.SIGCHLD, timeout=LONG)
+    while info is not None and info.pid != p.pid:
+        info = sigx.wait(signal.SIGCHLD, timeout=LONG)
+    assert info is not None and (info.code, info.status) == (sigx.CLD_EXITED, 7)
+    with pytest.raises(ChildProcessError):  # sigx reaped it
+        os.waitpid(p.pid, 0)
+    sigx.uninstall(signal.SIGCHLD)
+
+
+# --- Hosts (issue #15) -------------------------------------------------------------
+
+
+@forked
+def test_disposition_kinds():
+    assert sigx.disposition(signal.SIGKILL).kind == sigx.DispositionKind.DEFAULT
+    signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+    assert sigx.disposition(signal.SIGUSR2).kind == sigx.DispositionKind.IGNORE
+    sigx.install(signal.SIGUSR1, interrupt=True)
+    d = sigx.disposition(signal.SIGUSR1)
+    assert d.kind == sigx.DispositionKind.SIGX and d.sigx_flags == sigx.INTERRUPT
+    assert d.module and "libsigx" in d.module
+    sigx.uninstall(signal.SIGUSR1)
+    signal.signal(signal.SIGUSR1, lambda *a: None)  # Python's C handler
+    d = sigx.disposition(signal.SIGUSR1)
+    assert d.kind == sigx.DispositionKind.FOREIGN and d.handler
+    assert d.module  # the interpreter or its _signal module
+
+
+@forked
+def test_displaced_signal_is_left_to_its_new_owner():
+    sigx.install(signal.SIGUSR2)
+    assert sigx.displaced() == set()
+    def mine(*_):
+        pass
+    signal.signal(signal.SIGUSR2, mine)  # other code takes it
+    assert sigx.displaced() == {signal.SIGUSR2}
+    assert not sigx.is_installed(signal.SIGUSR2)
+    with pytest.raises(sigx.NotInstalled):
+        sigx.wait(signal.SIGUSR2, timeout=LONG)  # not a hang
+    with pytest.raises(sigx.Displaced):
+        sigx.uninstall(signal.SIGUSR2)
+    assert signal.getsignal(signal.SIGUSR2) is mine  # left in place
+    sigx.install(signal.SIGUSR2)  # takes it back
+    assert sigx.displaced() == set()
+    sigx.uninstall(signal.SIGUSR2)  # restores the displacer
+    assert sigx.disposition(signal.SIGUSR2).kind == sigx.DispositionKind.FOREIGN
+
+
+@forked
+def test_filter_refuses_and_counts():
+    sigx.install(signal.SIGUSR1)
+    sigx.filter(signal.SIGUSR1, accept=sigx.Sender.PARENT)
+    os.kill(os.getpid(), signal.SIGUSR1)  # from self: refused
+    assert sigx.wait(signal.SIGUSR1, timeout=0.2) is None
+    assert sigx.refused(signal.SIGUSR1) == 1
+    assert sigx.refused() >= 1
+    sigx.filter(signal.SIGUSR1, accept=sigx.Sender.SELF | sigx.Sender.PARENT)
+    os.kill(os.getpid(), signal.SIGUSR1)
+    info = sigx.wait(signal.SIGUSR1, timeout=LONG)
+    assert info is not None and info.pid == os.getpid()
+    with pytest.raises(TypeError):
+        sigx.filter(signal.SIGUSR1, accept=3)
+    sigx.uninstall(signal.SIGUSR1)
+    with pytest.raises(sigx.NotInstalled):
+        sigx.filter(signal.SIGUSR1, accept=sigx.Sender.ANY)
