@@ -8,6 +8,8 @@
  *   descriptors          poll_readable
  *   children             wait_child, reap_clean, flood_fork
  *   figures              stats_of, expect_stats, expect_identity
+ *   child watches        spawn_gated, still_waitable, count_fds,
+ *                        sigchld_quiet_in_kernel, children_supported
  *
  * What only some suites need lives next to them: reliability.h (workload
  * scaling, paced senders, start gates, quiescing) and churn.h (racing
@@ -21,6 +23,7 @@
 
 #include "test.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -343,11 +346,9 @@ static inline sigx_stats expect_identity(int signo, uint64_t returned)
 }
 
 /* ---- Children (issue #14) -------------------------------------------------
- * Helpers for the tests of API.md "Children": children that end together
+ * Helpers for the tests of sigx_child_watch: children that end together
  * when a gate pipe is closed, in a chosen way, and the descriptors of this
  * process. Only plain system calls in the children. */
-
-#include <dirent.h>
 
 /* How a gated child ends. */
 enum child_end {

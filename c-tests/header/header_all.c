@@ -136,7 +136,7 @@ int sigx_header_check(const struct sigx_functions **out) {
     return (int)status + (int)action + (int)flags + (int)(mask & 1);
 }
 
-/* Hosts (API.md v0.2): dispositions, displacement, sender filters. */
+/* Hosts: dispositions, displacement, sender filters. */
 CHECK_AT_COMPILE_TIME(err_v02, SIGX_ERR_NOT_FOUND == -12 && SIGX_ERR_DISPLACED == -13);
 CHECK_AT_COMPILE_TIME(from_bits, SIGX_FROM_KERNEL == 1 && SIGX_FROM_SELF == 2 &&
                                      SIGX_FROM_PARENT == 4 && SIGX_FROM_ROOT == 8 &&
@@ -172,8 +172,8 @@ int sigx_header_check_host(const struct sigx_host_functions **out) {
     return (int)kind;
 }
 
-/* Children (API.md v0.2 "Children"): the flag, the status codes, and the
- * functions with the contract's signatures. */
+/* Children: the flag, the status codes, and the functions with their
+ * published signatures. */
 CHECK_AT_COMPILE_TIME(child_reap, SIGX_CHILD_REAP == 1);
 CHECK_AT_COMPILE_TIME(err_not_found, SIGX_ERR_NOT_FOUND == -12);
 CHECK_AT_COMPILE_TIME(err_displaced, SIGX_ERR_DISPLACED == -13);
