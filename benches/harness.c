@@ -13,6 +13,14 @@
  *                    SIGRTMIN+2 as an end marker; signals per second received,
  *                    and what was lost, value by value where the mechanism
  *                    passes si_value on.
+ * workload timer     a one-shot POSIX timer on CLOCK_MONOTONIC, armed (by the
+ *                    mechanism's own means: timer_create or sigx_timer_create)
+ *                    to expire at an absolute time SIGX_BENCH_TIMER_US (default
+ *                    200) microseconds ahead, <count> times; the process sleeps
+ *                    in the mechanism's pump meanwhile. ns from the expiry time
+ *                    to the pump's return (median; mean, p99 and min besides):
+ *                    the kernel's timer and wake-up latency, which every
+ *                    mechanism shares, plus the mechanism's own.
  * workload flood-thread  the same, but the mechanism is pumped by a second
  *                    thread that blocks both signals, while the main thread
  *                    parks in pthread_join (both on the same CPU): handlers
@@ -218,6 +226,49 @@ static void run_pingpong(const struct bench_mech *m, uint64_t n, uint64_t warm)
            (double)(t1 - t0) / (double)n, g_other);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void run_timer(const struct bench_mech *m, uint64_t n, uint64_t warm)
+{
+    int sig = SIGUSR1;
+    const struct bench_timer *t = bench_timers;
+    while (t != NULL && t->mech != NULL && strcmp(t->mech, m->name) != 0)
+        t++;
+    if (t == NULL || t->mech == NULL) {
+        fprintf(stderr, "bench: mechanism %s has no timer\n", m->name);
+        exit(3);
+    }
+    g_data_sig = sig;
+    uint64_t lead = (uint64_t)env_long("SIGX_BENCH_TIMER_US", 200) * 1000u;
+    uint64_t *lat = malloc((size_t)n * sizeof *lat);
+    if (!lat)
+        bench_die("malloc");
+    pin((int)env_long("SIGX_BENCH_CPU", 0));
+    m->setup(&sig, 1);
+    t->create(sig);
+    for (uint64_t i = 0; i < warm + n; i++) {
+        uint64_t at = now_ns() + lead;
+        t->arm_at(at);
+        pump_until(m, g_events + 1);
+        uint64_t done = now_ns();
+        if (i >= warm)
+            lat[i - warm] = done - at;
+    }
+    double sum = 0;
+    for (uint64_t i = 0; i < n; i++)
+        sum += (double)lat[i];
+    qsort(lat, (size_t)n, sizeof *lat, cmp_u64);
+    print_head(m, "timer", n);
+    printf(",\"value\":%" PRIu64 ",\"unit\":\"ns\",\"mean\":%.0f,\"p99\":%" PRIu64
+           ",\"min\":%" PRIu64 ",\"lead_ns\":%" PRIu64 ",\"other\":%" PRIu64 "}\n",
+           lat[n / 2], sum / (double)n, lat[(n * 99) / 100], lat[0], lead, g_other);
+    free(lat);
+}
+
 /* flood-thread: the pump runs on a second thread that blocks the two
  * signals, while the main thread parks in pthread_join and so is the only
  * thread a handler-based mechanism's handler can run on. */
@@ -329,7 +380,7 @@ static void run_flood(const struct bench_mech *m, uint64_t n, const char *argv0,
 int main(int argc, char **argv)
 {
     if (argc != 4) {
-        fprintf(stderr, "usage: %s <mechanism> self|pingpong|flood|flood-thread <count>\nmechanisms:", argv[0]);
+        fprintf(stderr, "usage: %s <mechanism> self|pingpong|flood|flood-thread|timer <count>\nmechanisms:", argv[0]);
         for (const struct bench_mech *m = bench_mechs; m->name; m++)
             fprintf(stderr, " %s", m->name);
         fprintf(stderr, "\n");
@@ -357,6 +408,8 @@ int main(int argc, char **argv)
         run_flood(m, n, argv[0], 0);
     else if (strcmp(argv[2], "flood-thread") == 0)
         run_flood(m, n, argv[0], 1);
+    else if (strcmp(argv[2], "timer") == 0)
+        run_timer(m, n, warm);
     else {
         fprintf(stderr, "bench: unknown workload %s\n", argv[2]);
         return 2;

@@ -47,6 +47,19 @@ struct bench_mech {
 /* Each mech_*.c file defines this table, terminated by a NULL name. */
 extern const struct bench_mech bench_mechs[];
 
+/* The timer workload: how a mechanism makes the POSIX timer whose expiries
+ * it takes. Optional: a mech_*.c file that supports the workload defines
+ * bench_timers[], one entry per mechanism name, terminated by a NULL name
+ * (the declaration is weak, so files without it still link). */
+struct bench_timer {
+    const char *mech; /* the mechanism's name in bench_mechs[] */
+    /* Create a disarmed CLOCK_MONOTONIC timer that sends `signo`. */
+    void (*create)(int signo);
+    /* Arm it to expire once, at CLOCK_MONOTONIC time `at_ns`. */
+    void (*arm_at)(uint64_t at_ns);
+};
+extern const struct bench_timer bench_timers[] __attribute__((weak));
+
 /* Called by mechanisms, in normal context, once per delivery they report. */
 void bench_event(int signo, uint64_t value);
 

@@ -9,6 +9,9 @@
  *              non-blocking pipe; the loop poll()s the read end and read()s
  *              everything there. A full pipe loses the delivery (write fails
  *              with EAGAIN); the handler counts it.
+ * The timer workload's timer, for all of them: timer_create(CLOCK_MONOTONIC,
+ * SIGEV_SIGNAL) + timer_settime(TIMER_ABSTIME).
+ *
  * sigsuspend   reference, not a row of its own: the signals are blocked
  *              except inside sigsuspend(), whose handler reports the
  *              delivery directly. The cheapest way a handler can deliver (the
@@ -24,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 static sigset_t g_set;
@@ -185,4 +189,36 @@ const struct bench_mech bench_mechs[] = {
     {"selfpipe", 1, sp_setup, sp_pump, sp_account, NULL},
     {"sigsuspend", 1, ss_setup, ss_pump, NULL, NULL},
     {NULL, 0, NULL, NULL, NULL, NULL},
+};
+
+/* --- the timer workload's timer ------------------------------------------- */
+
+static timer_t g_timer;
+
+static void k_timer_create(int signo)
+{
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = signo;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &g_timer) != 0)
+        bench_die("timer_create");
+}
+
+static void k_timer_arm_at(uint64_t at_ns)
+{
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    its.it_value.tv_sec = (time_t)(at_ns / 1000000000u);
+    its.it_value.tv_nsec = (long)(at_ns % 1000000000u);
+    if (timer_settime(g_timer, TIMER_ABSTIME, &its, NULL) != 0)
+        bench_die("timer_settime");
+}
+
+const struct bench_timer bench_timers[] = {
+    {"sigwaitinfo", k_timer_create, k_timer_arm_at},
+    {"signalfd", k_timer_create, k_timer_arm_at},
+    {"selfpipe", k_timer_create, k_timer_arm_at},
+    {"sigsuspend", k_timer_create, k_timer_arm_at},
+    {NULL, NULL, NULL},
 };

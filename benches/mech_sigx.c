@@ -14,6 +14,9 @@
  *                is never asked for. Not a table row: it is what strace runs to
  *                show whether the handler makes system calls on its own.
  *
+ * The timer workload's timer, for all of them: sigx_timer_create(SIGX_CLOCK_MONOTONIC)
+ * + sigx_timer_set(SIGX_TIMER_ABSTIME).
+ *
  * Every record's `dropped` is added up, and sigx_stats_get() is read after a
  * flood, so the harness can check received + dropped == sent. After a
  * flood's end marker each mechanism drains with a timeout of 0, which also
@@ -171,4 +174,27 @@ const struct bench_mech bench_mechs[] = {
     {"sigx_poll", 1, install_all, drain, account, drain},
     {"sigx_wait_blocked", 1, blocked_setup, wait_pump, account, drain},
     {NULL, 0, NULL, NULL, NULL, NULL},
+};
+
+/* --- the timer workload's timer ------------------------------------------- */
+
+static int g_timer = -1;
+
+static void x_timer_create(int signo)
+{
+    check(sigx_timer_create(signo, SIGX_CLOCK_MONOTONIC, 0, 0, &g_timer), "sigx_timer_create");
+}
+
+static void x_timer_arm_at(uint64_t at_ns)
+{
+    check(sigx_timer_set(g_timer, at_ns, 0, SIGX_TIMER_ABSTIME), "sigx_timer_set");
+}
+
+const struct bench_timer bench_timers[] = {
+    {"sigx_wait", x_timer_create, x_timer_arm_at},
+    {"sigx_fd", x_timer_create, x_timer_arm_at},
+    {"sigx_dispatch", x_timer_create, x_timer_arm_at},
+    {"sigx_poll", x_timer_create, x_timer_arm_at},
+    {"sigx_wait_blocked", x_timer_create, x_timer_arm_at},
+    {NULL, NULL, NULL},
 };

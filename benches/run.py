@@ -13,12 +13,14 @@ Environment (all optional):
   SIGX_BENCH_SELF_N        signals in the self workload (default 50000)
   SIGX_BENCH_PINGPONG_N    round trips in the ping-pong workload (default 20000)
   SIGX_BENCH_FLOOD_N       signals sent in the flood workloads (default 200000)
-  SIGX_BENCH_WORKLOADS     which workloads (default "self pingpong flood flood-thread")
+  SIGX_BENCH_TIMER_N       timer expiries in the timer workload (default 2000)
+  SIGX_BENCH_WORKLOADS     which workloads (default "self pingpong flood flood-thread timer")
   SIGX_BENCH_CALLGRIND     0 skips the callgrind instruction counts
   SIGX_BENCH_CALLGRIND_N   signals per callgrind run (default 2000; runs use N and 3N)
   SIGX_BENCH_STRACE        0 skips the strace system-call counts
   SIGX_BENCH_RAW           write every raw JSON result to this file
-plus the harness's SIGX_BENCH_CPU, SIGX_BENCH_SENDER_CPU, SIGX_BENCH_WARMUP.
+plus the harness's SIGX_BENCH_CPU, SIGX_BENCH_SENDER_CPU, SIGX_BENCH_WARMUP,
+SIGX_BENCH_TIMER_US.
 """
 
 import json
@@ -45,13 +47,16 @@ COUNTS = {
     "pingpong": env_int("SIGX_BENCH_PINGPONG_N", 20000),
     "flood": env_int("SIGX_BENCH_FLOOD_N", 200000),
     "flood-thread": env_int("SIGX_BENCH_FLOOD_N", 200000),
+    "timer": env_int("SIGX_BENCH_TIMER_N", 2000),
 }
-WORKLOADS = os.environ.get("SIGX_BENCH_WORKLOADS", "self pingpong flood flood-thread").split()
+WORKLOADS = os.environ.get("SIGX_BENCH_WORKLOADS",
+                           "self pingpong flood flood-thread timer").split()
 TITLES = {
     "self": "self: ns per signal",
     "pingpong": "ping-pong: ns per round trip",
     "flood": "flood, 1 thread: signals/s received",
     "flood-thread": "flood, consumer thread: signals/s received",
+    "timer": "timer: expiry → return, ns (median)",
 }
 TIMEOUT = 60  # seconds for one measurement
 
@@ -76,6 +81,15 @@ ROWS = [
      [prog("bench_sigx"), "sigx_wait_blocked"]),
     ("R", "reference: `sigsuspend` + bare handler", [prog("bench_kernel"), "sigsuspend"]),
 ]
+# Rows whose mechanism makes its own POSIX timer for the timer workload
+# (benches/mech_*.c: bench_timers[]); the others show "n/a" there.
+TIMER_ROWS = {"1", "2", "3", "6", "7", "8", "9", "R"}
+
+
+def supports(key, workload):
+    return workload != "timer" or key in TIMER_ROWS
+
+
 NOTES = []
 if not os.access(prog("bench_uv"), os.X_OK):
     ROWS = [r for r in ROWS if r[0] != "5"]
@@ -159,6 +173,8 @@ def main():
         for w in WORKLOADS:
             order = ROWS[rep % len(ROWS):] + ROWS[:rep % len(ROWS)]
             for key, _label, argv in order:
+                if not supports(key, w):
+                    continue
                 res, err = run_one(argv, w, COUNTS[w])
                 if res is None:
                     errors.append(f"rep {rep + 1}, row {key}, {w}: {err}")
@@ -187,6 +203,9 @@ def main():
     for key, label, _ in ROWS:
         cells = []
         for w in WORKLOADS:
+            if not supports(key, w):
+                cells.append("n/a")
+                continue
             vals = [r["value"] for r in results[key][w] if r]
             if not vals:
                 cells.append("failed")
@@ -223,7 +242,10 @@ def main():
                "repetitions), and best-of (the row's best repetition over row 1's best): "
                "for the latency columns higher is slower, for the flood "
                "columns lower is slower. \"lost\" = sent minus distinct values received "
-               "(minus deliveries received, for mechanisms that pass no value).")
+               "(minus deliveries received, for mechanisms that pass no value). "
+               "Timer: each row takes its expiries from a timer made its own way "
+               "(`timer_create` for rows 1–3 and R, `sigx_timer_create` for sigx's); "
+               "the kernel's timer and wake-up latency is in every row.")
     if spread:
         worst = max(spread, key=lambda t: t[2])
         med_spread = statistics.median(t[2] for t in spread)

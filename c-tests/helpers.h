@@ -10,6 +10,7 @@
  *   figures              stats_of, expect_stats, expect_identity
  *   child watches        spawn_gated, still_waitable, count_fds,
  *                        sigchld_quiet_in_kernel, children_supported
+ *   timers and leaks     thread_cpu_ns, burn_cpu_ns, proc_timers, open_fds
  *
  * What only some suites need lives next to them: reliability.h (workload
  * scaling, paced senders, start gates, quiescing) and churn.h (racing
@@ -465,6 +466,61 @@ static inline int children_supported(const char *test)
     ASSERT_EQ(errno, ENOSYS);
     printf("ok - %s (skipped: no pidfd_open here; sigx says SIGX_ERR_UNSUPPORTED)\n", test);
     return 0;
+}
+
+/* ---- Timers and deadlines (issue #13) -------------------------------------
+ * Counting the kernel's timers and this process's descriptors (what a leak
+ * would show), and burning CPU time (the monotonic clock is now_ns). */
+
+/* CPU time of the calling thread in nanoseconds. */
+static inline uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Use `ns` of CPU time on the calling thread. */
+static inline void burn_cpu_ns(uint64_t ns)
+{
+    volatile uint64_t sink = 0;
+    uint64_t end = thread_cpu_ns() + ns;
+    while (thread_cpu_ns() < end)
+        for (int i = 0; i < 10000; i++)
+            sink += (uint64_t)i;
+    (void)sink;
+}
+
+/* How many POSIX timers this process has (the "ID:" lines of
+ * /proc/self/timers). */
+static inline int proc_timers(void)
+{
+    FILE *f = fopen("/proc/self/timers", "r");
+    char line[256];
+    int n = 0;
+    if (f == NULL)
+        TEST_FAIL_("cannot open /proc/self/timers: %s", strerror(errno));
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "ID:", 3) == 0)
+            n++;
+    fclose(f);
+    return n;
+}
+
+/* How many descriptors this process has open (entries of /proc/self/fd,
+ * not counting the one used to list them). */
+static inline int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+    if (d == NULL)
+        TEST_FAIL_("cannot open /proc/self/fd: %s", strerror(errno));
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1;
 }
 
 #endif

@@ -8,6 +8,11 @@
  * data comes first (cancel the alarm), or the alarm does (read fails with
  * EINTR: "timed out").
  *
+ * This suits a single-threaded program. In a threaded one, the kernel gives
+ * SIGALRM to whichever thread does not block it, which may not be the one
+ * in read(): use sigx_deadline() instead, which interrupts the calling
+ * thread only and has no race window (see deadline.c).
+ *
  * Run 1 reads from a pipe nobody writes to: it times out.
  * Run 2 has its data ready: the read finishes and the alarm is cancelled.
  *

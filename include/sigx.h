@@ -30,9 +30,10 @@
  *    Otherwise each signal's queue keeps up to SIGX_CAPACITY_DEFAULT
  *    records and counts what it must drop.
  *  - fork: the child starts with empty queues and zero figures, its own
- *    descriptors under the same numbers, and the same installed signals
- *    (except SIGX_FORK_RESET ones). exec: the kernel resets caught signals
- *    to SIG_DFL; ignored ones stay ignored.
+ *    descriptors under the same numbers, no timers and no deadline, and the
+ *    same installed signals (except SIGX_FORK_RESET ones). exec: the kernel
+ *    resets caught signals to SIG_DFL (ignored ones stay ignored) and
+ *    deletes timers.
  *  - The library is never unloaded (linked with -z nodelete), so dlclose
  *    cannot unmap a live handler.
  */
@@ -137,6 +138,21 @@
  * `sigx_filter`: every sender (the default; the same as no filter).
  */
 #define SIGX_FROM_ANY 31
+
+/**
+ * `sigx_timer_create` flag: deliver to the creating thread only
+ * (`SIGEV_THREAD_ID`), so that a `SIGX_INTERRUPT` signal interrupts *that*
+ * thread's blocking call and no other thread runs the handler. sigx deletes
+ * such a timer when its thread exits.
+ */
+#define SIGX_TIMER_THREAD 1
+
+/**
+ * `sigx_timer_set` flag: `first_ns` is an absolute time on the timer's
+ * clock (`TIMER_ABSTIME`); on SIGX_CLOCK_REALTIME a calendar deadline that
+ * follows changes of the clock.
+ */
+#define SIGX_TIMER_ABSTIME 1
 
 /**
  * Every result a sigx function can return: 0 for success, a negative value
@@ -259,6 +275,36 @@ typedef enum sigx_disposition_kind {
 } sigx_disposition_kind;
 
 /**
+ * The clock a timer runs on (`sigx_timer_create`).
+ */
+typedef enum sigx_clock {
+  /**
+   * Time since boot, not counting suspend; never jumps (CLOCK_MONOTONIC).
+   */
+  SIGX_CLOCK_MONOTONIC = 0,
+  /**
+   * The wall clock (CLOCK_REALTIME). With SIGX_TIMER_ABSTIME, a calendar
+   * deadline ("at 03:00") that follows changes of the clock.
+   */
+  SIGX_CLOCK_REALTIME = 1,
+  /**
+   * As MONOTONIC, but counting time spent in suspend (CLOCK_BOOTTIME).
+   */
+  SIGX_CLOCK_BOOTTIME = 2,
+  /**
+   * CPU time used by every thread of the process
+   * (CLOCK_PROCESS_CPUTIME_ID; what Python's ITIMER_PROF measures).
+   */
+  SIGX_CLOCK_PROCESS_CPU = 3,
+  /**
+   * CPU time used by the thread that creates the timer
+   * (CLOCK_THREAD_CPUTIME_ID of that thread; it stops when the thread
+   * exits).
+   */
+  SIGX_CLOCK_THREAD_CPU = 4,
+} sigx_clock;
+
+/**
  * One delivered signal, as sigx's handler saw it.
  *
  * Exactly 64 bytes with a fixed layout, so that ctypes, cffi and other FFI
@@ -290,8 +336,10 @@ typedef struct sigx_info {
    */
   uint32_t uid;
   /**
-   * SIGCHLD only: the exit code (CLD_EXITED) or the signal number
-   * (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED); otherwise 0.
+   * SIGCHLD: the exit code (CLD_EXITED) or the signal number
+   * (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED). SI_TIMER: the
+   * overrun count (expirations while the previous one was still
+   * pending; 0 for a `sigx_deadline` expiry). Otherwise 0.
    */
   int32_t status;
   /**
@@ -299,7 +347,9 @@ typedef struct sigx_info {
    */
   int32_t reserved0;
   /**
-   * `si_value` (sigqueue, POSIX timers) as an integer; otherwise 0.
+   * `si_value` (sigqueue; POSIX timers: the timer's cookie) as an
+   * integer; otherwise 0. The expiry of a `sigx_deadline` carries a value
+   * of sigx's own whose upper 32 bits are 0x5167DEAD.
    */
   uint64_t value;
   /**
@@ -678,6 +728,143 @@ int sigx_dispatch(int64_t timeout_ms);
  * `remaining_ms` is NULL or points to memory writable for one `uint64_t`.
  */
 int sigx_alarm(uint64_t delay_ms, uint64_t interval_ms, uint64_t *remaining_ms);
+
+/**
+ * Create a POSIX timer (`timer_create`) that sends `signo` each time it
+ * expires. It starts disarmed: arm it with `sigx_timer_set`.
+ *
+ * `clock` is a `sigx_clock` value. `flags`: 0, or SIGX_TIMER_THREAD to
+ * deliver to the calling thread only (`SIGEV_THREAD_ID`): a `SIGX_INTERRUPT`
+ * signal then interrupts that thread's blocking call, and no other thread
+ * runs the handler; sigx deletes such a timer when its thread exits.
+ * Records of its expiries have `code == SI_TIMER`, `value == cookie`,
+ * `status` = the overrun count (expirations while the previous one was
+ * still pending), `pid` and `uid` 0. sigx need not catch `signo`: when the
+ * timer fires, `signo`'s disposition applies, whatever it is then (an
+ * uncaught SIGALRM terminates the process, as with `sigx_alarm`).
+ *
+ * `*id` (required) receives a positive id, never reused while the process
+ * lives; the timer lives until `sigx_timer_delete` (or its thread's exit,
+ * or `exec`). At least 1,024 timers can exist at once (the kernel counts
+ * each against RLIMIT_SIGPENDING).
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT for a NULL `id`, an unknown clock or
+ * unknown flag bits; SIGX_ERR_SIGNAL, SIGX_ERR_UNCATCHABLE,
+ * SIGX_ERR_FORBIDDEN as for `sigx_install`; SIGX_ERR_NO_MEMORY;
+ * SIGX_ERR_SYSTEM (errno set) if the kernel refuses (EAGAIN: too many
+ * timers or pending signals for this user). On error nothing is created
+ * and `*id` is not written.
+ *
+ * Thread-safe. Not async-signal-safe. fork: the child has no timers (the
+ * kernel copies none) and the parent's ids are SIGX_ERR_NOT_FOUND there.
+ * exec: the kernel deletes every timer.
+ *
+ * # Safety
+ *
+ * `id` is NULL or points to memory writable for one `int`.
+ */
+int sigx_timer_create(int signo, int clock, uint32_t flags, uint64_t cookie, int *id);
+
+/**
+ * Arm or disarm timer `id` (`timer_settime`).
+ *
+ * `first_ns == 0` disarms it (`interval_ns` is then ignored). Otherwise it
+ * first expires after `first_ns` nanoseconds, then every `interval_ns` if
+ * non-zero. `flags`: 0, or SIGX_TIMER_ABSTIME: `first_ns` is an absolute
+ * time on the timer's clock (for SIGX_CLOCK_REALTIME, nanoseconds since the
+ * Epoch, and the expiry follows changes of the wall clock); a time already
+ * past expires at once. Setting a timer replaces its previous setting.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT for unknown flag bits;
+ * SIGX_ERR_NOT_FOUND for an id that `sigx_timer_create` never returned, or
+ * that was deleted (also by its thread's exit, or by a fork: the parent's
+ * ids in the child); SIGX_ERR_SYSTEM (errno set) if the kernel refuses. On
+ * error the timer is unchanged.
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_timer_set(int id, uint64_t first_ns, uint64_t interval_ns, uint32_t flags);
+
+/**
+ * Read timer `id` (`timer_gettime`): `*remaining_ns` (optional, may be
+ * NULL) receives the time left until its next expiry, 0 if it is disarmed
+ * (for an absolute setting too: always a relative time); `*interval_ns`
+ * (optional) its interval, 0 for a one-shot.
+ *
+ * Returns SIGX_OK; SIGX_ERR_NOT_FOUND for an unknown or deleted id;
+ * SIGX_ERR_SYSTEM (errno set). Nothing is written on error.
+ *
+ * Thread-safe. Not async-signal-safe.
+ *
+ * # Safety
+ *
+ * `remaining_ns` and `interval_ns` are each NULL or point to memory
+ * writable for one `uint64_t`.
+ */
+int sigx_timer_get(int id, uint64_t *remaining_ns, uint64_t *interval_ns);
+
+/**
+ * Delete timer `id` (`timer_delete`): it never expires again, and its id
+ * is never valid again. Records of expiries that happened before stay
+ * queued until taken. Any thread may delete any timer, thread timers
+ * included.
+ *
+ * Returns SIGX_OK; SIGX_ERR_NOT_FOUND for an unknown or already deleted
+ * id (so deleting twice is harmless but reported).
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_timer_delete(int id);
+
+/**
+ * Arm, replace or clear the calling thread's deadline: after `timeout_ms`
+ * milliseconds (CLOCK_MONOTONIC), `signo` is sent to this thread, so that
+ * the blocking system call it is in (`read`, `accept`, `nanosleep`,
+ * `waitpid`, `flock`, ...) fails with EINTR. Until the deadline is
+ * cleared the thread keeps being interrupted (every 5 ms), so a call
+ * entered just after the expiry fails too: there is no race window.
+ *
+ * `timeout_ms == -1` clears the deadline (always SIGX_OK, whatever
+ * `signo`); `0` expires at once (`sigx_deadline_expired` says 1 from then
+ * on, and the first interruption is sent before this returns; the kernel
+ * delivers it as this call returns unless the thread blocks `signo`); a
+ * new deadline replaces the old one. One deadline per thread; sigx clears it when the thread
+ * exits. Clear it when the guarded work is done: the repeated
+ * interruptions would otherwise go on disturbing the thread's system calls.
+ *
+ * The expiry is recorded once (`code == SI_TIMER`, `status` 0, `value` a
+ * number of sigx's own whose upper 32 bits are 0x5167DEAD) and counted in
+ * `sigx_stats`; the repeated interruptions are neither recorded nor
+ * counted, and run no callback or chained handler. A cleared or replaced
+ * deadline never fires afterwards. Other threads are never disturbed.
+ *
+ * `signo` must be caught by sigx with SIGX_INTERRUPT (and without
+ * SIGX_ONESHOT, whose reset would leave the repeats to the default action):
+ * a restarting signal cannot interrupt anything. If the signal is
+ * uninstalled or re-installed differently while a deadline is armed, its
+ * new disposition applies to the deadline's deliveries.
+ *
+ * Returns SIGX_OK; SIGX_ERR_ARGUMENT for a timeout below -1;
+ * SIGX_ERR_SIGNAL, SIGX_ERR_UNCATCHABLE, SIGX_ERR_FORBIDDEN as for
+ * `sigx_install`; SIGX_ERR_NOT_INSTALLED if sigx does not catch `signo`
+ * that way; SIGX_ERR_SYSTEM (errno set) if the kernel refuses a timer
+ * (EAGAIN; also when 4,096 threads already hold deadlines). On error the
+ * previous deadline, if any, is unchanged.
+ *
+ * Thread-safe (each thread has its own deadline). Not async-signal-safe.
+ * fork: the child has no deadline. exec: the kernel deletes it.
+ */
+int sigx_deadline(int signo, int64_t timeout_ms);
+
+/**
+ * Whether the calling thread's deadline has expired since it was last
+ * set: 1 if it has (until it is cleared or set again), 0 if not or if none
+ * is set. A blocking call that failed with EINTR can ask this to tell its
+ * deadline from another signal.
+ *
+ * Thread-safe. Not async-signal-safe.
+ */
+int sigx_deadline_expired(void);
 
 /**
  * Report the exit of child `pid` exactly once, as a SIGCHLD record, however

@@ -17,7 +17,8 @@
 #
 # Environment: SIGX_BENCH_REPS (default 5), SIGX_BENCH_SELF_N (50000),
 # SIGX_BENCH_PINGPONG_N (20000), SIGX_BENCH_FLOOD_N (200000),
-# SIGX_BENCH_WORKLOADS ("self pingpong flood flood-thread"),
+# SIGX_BENCH_TIMER_N (2000), SIGX_BENCH_TIMER_US (200),
+# SIGX_BENCH_WORKLOADS ("self pingpong flood flood-thread timer"),
 # SIGX_BENCH_CALLGRIND=0 / SIGX_BENCH_STRACE=0 to skip those parts,
 # SIGX_BENCH_CALLGRIND_N (2000), SIGX_BENCH_CPU (receiver CPU, 0),
 # SIGX_BENCH_SENDER_CPU (flood sender CPU, 1 if there are two),

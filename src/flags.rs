@@ -48,3 +48,13 @@ pub const SIGX_FROM_ROOT: u32 = 8;
 pub const SIGX_FROM_SAME_USER: u32 = 16;
 /// `sigx_filter`: every sender (the default; the same as no filter).
 pub const SIGX_FROM_ANY: u32 = 31;
+
+/// `sigx_timer_create` flag: deliver to the creating thread only
+/// (`SIGEV_THREAD_ID`), so that a `SIGX_INTERRUPT` signal interrupts *that*
+/// thread's blocking call and no other thread runs the handler. sigx deletes
+/// such a timer when its thread exits.
+pub const SIGX_TIMER_THREAD: u32 = 1;
+/// `sigx_timer_set` flag: `first_ns` is an absolute time on the timer's
+/// clock (`TIMER_ABSTIME`); on SIGX_CLOCK_REALTIME a calendar deadline that
+/// follows changes of the clock.
+pub const SIGX_TIMER_ABSTIME: u32 = 1;

@@ -30,8 +30,20 @@
 //! itself on one thread; handlers on different threads do run at once, which
 //! is why the rings are multi-producer.
 //!
-//! Sender filter (`sigx_filter`, decided in [`filter::admits`]): the first
-//! thing the handler does is load the slot's `accept` word; 0, the common
+//! Deadlines (issue #13) add one decision: an `SI_TIMER` delivery whose
+//! value names a deadline's arming is hidden — no record, no count, no
+//! wake, no chain — when it is a repeat after the first expiry or a late
+//! one of a cleared or replaced arming ([`deadline::hide`]). It is safe
+//! here: it reads one word of a static table with a constant initialiser,
+//! indexed by a bounds-checked slot, and changes it with at most one CAS;
+//! no system call, so `errno` is untouched. Every other delivery pays one
+//! compare of `si_code`. Only the deadline's own thread runs this for its
+//! slot, and only that thread writes the word, so the word never changes
+//! under the handler except through the handler itself. It comes first, so
+//! that a repeat is never counted, not even as refused.
+//!
+//! Sender filter (`sigx_filter`, decided in [`filter::admits`]): after that
+//! compare, the handler loads the slot's `accept` word; 0, the common
 //! case, means no filter and costs that load and one branch. Otherwise
 //! [`refuses`] (cold) judges the sender from siginfo and atomics (plus
 //! `getppid`, which cannot fail, for `SIGX_FROM_PARENT`); a refused delivery
@@ -41,7 +53,7 @@
 
 use crate::queue::Ring;
 use crate::record::sigx_info;
-use crate::{filter, os, wake};
+use crate::{deadline, filter, os, wake};
 use std::os::raw::{c_int, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -184,6 +196,9 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
         return; // not a number we can ever install: nothing to record
     };
+    if deadline_repeat(info) {
+        return; // it interrupted the thread: all a deadline's repeat is for
+    }
     // Relaxed: 0 needs nothing else; `refuses` fences before it reads what
     // a filter's word was published with.
     let accept = slot.accept.load(Ordering::Relaxed);
@@ -199,6 +214,21 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
         let _errno = os::ErrnoGuard::save();
         call_chain(chain, signo, info, ctx);
     }
+}
+
+/// Whether this delivery is one to hide: a repeat of an expired deadline,
+/// or a late one of a cleared or replaced deadline (issue #13, see
+/// `deadline::hide`). For everything but `SI_TIMER` deliveries, one
+/// compare.
+#[inline(always)]
+fn deadline_repeat(info: *const libc::siginfo_t) -> bool {
+    // SAFETY: as in `record`.
+    let Some(si) = (unsafe { info.as_ref() }) else {
+        return false;
+    };
+    // SAFETY: SI_TIMER: the kernel filled the timer member of the union, whose sigval is at `si_value`'s offset.
+    si.si_code == libc::SI_TIMER
+        && deadline::hide(unsafe { si.si_value().sival_ptr } as usize as u64)
 }
 
 /// Record one delivery of `signo`: queue it (or count it lost) and wake
@@ -257,10 +287,15 @@ fn dropped(slot: &Slot) {
 /// Normal context: make the record of a delivery that a wait took off the
 /// kernel's queue itself (`sigtimedwait`), exactly as the handler would have
 /// made it, and count it. It is returned to the caller at once, not queued.
-/// `None` if the sender filter refused it (counted as the handler would).
+/// `None` for a delivery the handler would have hidden (a deadline's
+/// repeat: not counted either), or if the sender filter refused it (counted
+/// as the handler would).
 pub fn taken_from_kernel(info: &libc::siginfo_t) -> Option<sigx_info> {
     let signo = info.si_signo;
     let slot = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i))?;
+    if deadline_repeat(info) {
+        return None; // as in `handle`
+    }
     let accept = slot.accept.load(Ordering::Relaxed);
     if accept != 0 && refuses(slot, accept, info) {
         return None;

@@ -22,10 +22,15 @@
 //! - [`queue`]: the bounded MPMC ring (loom-tested); [`wake`]: the futex event
 //!   count and the eventfd; [`os`]: system-call wrappers; [`signals`]: names,
 //!   numbers and masks.
+//! - [`timer`] and [`deadline`]: POSIX timers on any clock, and per-thread
+//!   deadlines (normal context; the handler's one deadline test is
+//!   [`deadline::hide`]).
 
 pub mod capi;
 /// cbindgen:ignore
 pub mod child;
+/// cbindgen:ignore
+pub mod deadline;
 pub mod disposition;
 /// cbindgen:ignore
 pub mod error;
@@ -45,5 +50,7 @@ pub mod record;
 pub mod registry;
 /// cbindgen:ignore
 pub mod signals;
+/// cbindgen:ignore
+pub mod timer;
 /// cbindgen:ignore
 pub mod wake;

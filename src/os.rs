@@ -565,6 +565,20 @@ pub fn thread_key_set(key: u32, on: bool) {
     unsafe { libc::pthread_setspecific(key, value) };
 }
 
+/// Set this thread's value of `key` to `value` (0: none). The value is a
+/// number, never dereferenced; nothing is allocated for the first keys a
+/// process creates.
+pub fn thread_key_set_value(key: u32, value: usize) {
+    // SAFETY: `key` came from `thread_key_create`; the value is never dereferenced.
+    unsafe { libc::pthread_setspecific(key, value as *const c_void) };
+}
+
+/// This thread's value of `key` (0 if none was set).
+pub fn thread_key_get(key: u32) -> usize {
+    // SAFETY: `key` came from `thread_key_create`.
+    unsafe { libc::pthread_getspecific(key) as usize }
+}
+
 /// A mutex built on `pthread_mutex_t`, so that the fork hooks can take it
 /// before `fork` and release it on both sides (which `std::sync::Mutex` does
 /// not allow), and so that a statically initialised one needs no allocation.
@@ -593,6 +607,13 @@ impl<T> Mutex<T> {
         // SAFETY: the guard unlocks it on drop, on this thread.
         unsafe { self.raw_lock() };
         MutexGuard { mutex: self }
+    }
+
+    /// Lock it if nobody holds it; `None` if someone does.
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        // SAFETY: `raw` is an initialised mutex that is never moved; on success the guard unlocks it on drop, on this thread.
+        (unsafe { libc::pthread_mutex_trylock(self.raw.get()) } == 0)
+            .then_some(MutexGuard { mutex: self })
     }
 
     /// Lock without a guard (for the fork hooks). Pair with [`Mutex::raw_unlock`].
@@ -884,4 +905,173 @@ pub fn child_exited(pid: c_int) -> bool {
     };
     // SAFETY: zeroed bytes, or what the kernel filled in: a valid siginfo_t either way; si_pid is where waitid puts the child's pid.
     rc == 0 && unsafe { si.assume_init().si_pid() } == pid
+}
+
+// ---- POSIX timers and thread-directed signals (issue #13) -----------------
+// The raw system calls, not glibc's wrappers: a timer's id is then the
+// kernel's own number (what `si_timerid` says), on glibc and musl alike.
+
+/// The calling thread's kernel id. Async-signal-safe.
+pub fn gettid() -> libc::pid_t {
+    // SAFETY: gettid takes no arguments and cannot fail.
+    unsafe { libc::syscall(libc::SYS_gettid) as libc::pid_t }
+}
+
+/// A new POSIX timer on `clock` that, when it expires, sends `signo` with
+/// `si_value` = `value` to the process (`thread` None) or to one of its
+/// threads (`SIGEV_THREAD_ID`). Returns the kernel's timer id.
+pub fn timer_create(
+    clock: libc::clockid_t,
+    signo: c_int,
+    value: u64,
+    thread: Option<libc::pid_t>,
+) -> io::Result<c_int> {
+    // SAFETY: an all-zero sigevent is a valid value (the padding included).
+    let mut ev: libc::sigevent = unsafe { std::mem::zeroed() };
+    ev.sigev_value = libc::sigval {
+        sival_ptr: value as usize as *mut c_void,
+    };
+    ev.sigev_signo = signo;
+    match thread {
+        Some(tid) => {
+            ev.sigev_notify = libc::SIGEV_THREAD_ID;
+            ev.sigev_notify_thread_id = tid;
+        }
+        None => ev.sigev_notify = libc::SIGEV_SIGNAL,
+    }
+    let mut id: c_int = -1;
+    // SAFETY: `ev` is an initialised sigevent and `id` a live out-int (the kernel's timer_t is an int), both live across the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_timer_create,
+            clock,
+            &mut ev as *mut libc::sigevent,
+            &mut id as *mut c_int,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(id)
+}
+
+fn timespec_from_ns(ns: u64) -> libc::timespec {
+    libc::timespec {
+        tv_sec: (ns / 1_000_000_000) as libc::time_t,
+        tv_nsec: (ns % 1_000_000_000) as libc::c_long,
+    }
+}
+
+fn ns_from_timespec(ts: &libc::timespec) -> u64 {
+    (ts.tv_sec.max(0) as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec.max(0) as u64)
+}
+
+/// Arm (`first_ns` > 0) or disarm (0) timer `id`: first expiry after
+/// `first_ns` (an absolute time on its clock with `absolute`), then every
+/// `interval_ns` if non-zero.
+pub fn timer_settime(id: c_int, absolute: bool, first_ns: u64, interval_ns: u64) -> io::Result<()> {
+    let spec = libc::itimerspec {
+        it_interval: timespec_from_ns(if first_ns == 0 { 0 } else { interval_ns }),
+        it_value: timespec_from_ns(first_ns),
+    };
+    let flags = if absolute { libc::TIMER_ABSTIME } else { 0 };
+    // SAFETY: `spec` is initialised and live across the call; a NULL old value is allowed.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_timer_settime,
+            id,
+            flags,
+            &spec as *const libc::itimerspec,
+            std::ptr::null_mut::<libc::itimerspec>(),
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// What is left of timer `id` until its next expiry (0: disarmed) and its
+/// interval, in nanoseconds.
+pub fn timer_gettime(id: c_int) -> io::Result<(u64, u64)> {
+    // SAFETY: an all-zero itimerspec is valid.
+    let mut spec: libc::itimerspec = unsafe { std::mem::zeroed() };
+    // SAFETY: `spec` is a live out-pointer.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_timer_gettime,
+            id,
+            &mut spec as *mut libc::itimerspec,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((
+        ns_from_timespec(&spec.it_value),
+        ns_from_timespec(&spec.it_interval),
+    ))
+}
+
+/// Delete timer `id`. When this returns the timer will not expire again.
+pub fn timer_delete(id: c_int) -> io::Result<()> {
+    // SAFETY: plain system call on an integer id; a stale id only yields EINVAL.
+    if unsafe { libc::syscall(libc::SYS_timer_delete, id) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The start of a `siginfo_t` as the kernel lays it out for `SI_QUEUE` and
+/// `SI_TIMER` (the union begins pointer-aligned after three ints; its first
+/// two ints are pid/uid or timer id/overrun, then `si_value`).
+#[repr(C)]
+struct SiginfoHead {
+    signo: c_int,
+    errno: c_int,
+    code: c_int,
+    fields: SiginfoValue,
+}
+
+#[repr(C)]
+struct SiginfoValue {
+    first: c_int,
+    second: c_int,
+    value: *mut c_void,
+}
+
+const _: () = assert!(std::mem::size_of::<SiginfoHead>() <= std::mem::size_of::<libc::siginfo_t>());
+const _: () =
+    assert!(std::mem::align_of::<SiginfoHead>() <= std::mem::align_of::<libc::siginfo_t>());
+
+/// Queue `signo` to the calling thread with the given `si_code` (negative:
+/// a process may claim such a code only for itself) and `si_value`. If the
+/// signal is not blocked, its handler has run when this returns. The raw
+/// `rt_tgsigqueueinfo`.
+pub fn queue_to_this_thread(signo: c_int, code: c_int, value: u64) -> io::Result<()> {
+    // SAFETY: an all-zero siginfo_t is a valid value.
+    let mut si: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let head = (&mut si as *mut libc::siginfo_t).cast::<SiginfoHead>();
+    // SAFETY: `SiginfoHead` fits in a siginfo_t and needs no more alignment (checked above), and mirrors the kernel's layout of its first fields; `si` is a live local.
+    unsafe {
+        (*head).signo = signo;
+        (*head).code = code;
+        (*head).fields.value = value as usize as *mut c_void;
+    }
+    // SAFETY: `si` is initialised and live across the call; the kernel copies it.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_rt_tgsigqueueinfo,
+            libc::getpid(),
+            gettid(),
+            signo,
+            &si as *const libc::siginfo_t,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }

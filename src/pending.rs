@@ -151,7 +151,8 @@ fn take_from_kernel(blocked: u64) -> Option<sigx_info> {
         return None;
     }
     // A delivery the sender filter refuses is counted and skipped (no
-    // record); a duplicate of a watched child's exit is dropped (issue #14).
+    // record), a deadline's repeat is hidden (issue #13); a duplicate of a
+    // watched child's exit is dropped (issue #14).
     let _in_hand = child::InHand::new(blocked);
     while let Some(si) = os::sigtimedwait_now(blocked) {
         if let Some(rec) = handler::taken_from_kernel(&si).and_then(child::filter) {

@@ -28,12 +28,16 @@ pub struct sigx_info {
     /// The sender's real uid where the kernel provides it (the same cases as
     /// `pid`); otherwise 0.
     pub uid: u32,
-    /// SIGCHLD only: the exit code (CLD_EXITED) or the signal number
-    /// (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED); otherwise 0.
+    /// SIGCHLD: the exit code (CLD_EXITED) or the signal number
+    /// (CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED). SI_TIMER: the
+    /// overrun count (expirations while the previous one was still
+    /// pending; 0 for a `sigx_deadline` expiry). Otherwise 0.
     pub status: i32,
     /// Always zero.
     pub reserved0: i32,
-    /// `si_value` (sigqueue, POSIX timers) as an integer; otherwise 0.
+    /// `si_value` (sigqueue; POSIX timers: the timer's cookie) as an
+    /// integer; otherwise 0. The expiry of a `sigx_deadline` carries a value
+    /// of sigx's own whose upper 32 bits are 0x5167DEAD.
     pub value: u64,
     /// Process-wide delivery number: every delivery the handler sees takes the
     /// next one, dropped ones included, starting at 1. A forked child carries
@@ -57,12 +61,22 @@ impl sigx_info {
     /// the kernel filled in. The handler copies siginfo's union bytes without
     /// looking at `si_code` (see `handler::record`): `pid` and `uid` from
     /// where a sender's pid/uid live, and `value` from where `si_value`
-    /// lives, which for SIGCHLD is where `si_status` lives.
+    /// lives, which for SIGCHLD is where `si_status` lives. For POSIX timers
+    /// (SI_TIMER) the kernel puts the timer's id where a sender's pid lives
+    /// and the overrun count where its uid lives: `status` is the overrun.
     pub fn interpret(&mut self) {
         let child = self.signo == libc::SIGCHLD && self.code > 0;
         let sender = matches!(self.code, libc::SI_USER | libc::SI_TKILL | libc::SI_QUEUE);
         let has_value = matches!(self.code, libc::SI_QUEUE | libc::SI_TIMER | libc::SI_MESGQ);
-        self.status = if child { self.value as u32 as i32 } else { 0 };
+        self.status = if child {
+            self.value as u32 as i32
+        } else if self.code == libc::SI_TIMER && self.value & !0xFFFF_FFFF != crate::deadline::TAG {
+            // A deadline's overrun would count repeats the thread missed
+            // before it ran: meaningless, so 0.
+            self.uid as i32
+        } else {
+            0
+        };
         if !(child || sender) {
             self.pid = 0;
             self.uid = 0;
@@ -134,9 +148,10 @@ mod tests {
                 (libc::SIGUSR1, libc::SI_QUEUE),
                 (41, 1000, 0, 0x7777_0000_0000_0003),
             ),
+            // A POSIX timer: pid holds the timer id, uid the overrun.
             (
                 (libc::SIGALRM, libc::SI_TIMER),
-                (0, 0, 0, 0x7777_0000_0000_0003),
+                (0, 0, 1000, 0x7777_0000_0000_0003),
             ),
             (
                 (libc::SIGIO, libc::SI_MESGQ),
@@ -157,5 +172,16 @@ mod tests {
             assert_eq!(fields(r), want, "signo {signo} code {code}");
             assert_eq!((r.signo, r.code), (signo, code));
         }
+    }
+
+    #[test]
+    fn a_deadline_expiry_has_no_overrun() {
+        let value = crate::deadline::TAG | 0x0030_0007;
+        let mut r = sigx_info {
+            value,
+            ..raw(libc::SIGUSR1, libc::SI_TIMER)
+        };
+        r.interpret();
+        assert_eq!(fields(r), (0, 0, 0, value));
     }
 }

@@ -826,6 +826,7 @@ extern "C" fn after_fork_child() {
     pending::reset_after_fork();
     crate::child::after_fork_child(); // issue #14: a forked child watches nothing
     wake::reset_after_fork();
+    crate::timer::after_fork_child(); // issue #13: no timers, no deadlines
     wake::unlock_after_fork();
     filter::after_fork(); // Hosts: the child's pid; refused figures at 0
     // SAFETY: the child has one thread, which holds the registry lock (taken in `before_fork`); nobody waits on the condition variable in the child.

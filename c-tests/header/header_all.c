@@ -107,6 +107,34 @@ struct sigx_functions {
     const char *(*strerror)(int);
 };
 
+/* v0.2: timers and deadlines (issue #13). */
+CHECK_AT_COMPILE_TIME(timer_flags, SIGX_TIMER_THREAD == 1 && SIGX_TIMER_ABSTIME == 1);
+CHECK_AT_COMPILE_TIME(clocks, SIGX_CLOCK_MONOTONIC == 0 && SIGX_CLOCK_REALTIME == 1 &&
+                                  SIGX_CLOCK_BOOTTIME == 2 && SIGX_CLOCK_PROCESS_CPU == 3 &&
+                                  SIGX_CLOCK_THREAD_CPU == 4);
+CHECK_AT_COMPILE_TIME(clock_tag, sizeof(enum sigx_clock) == sizeof(sigx_clock));
+
+struct sigx_timer_functions {
+    int (*timer_create)(int, int, uint32_t, uint64_t, int *);
+    int (*timer_set)(int, uint64_t, uint64_t, uint32_t);
+    int (*timer_get)(int, uint64_t *, uint64_t *);
+    int (*timer_delete)(int);
+    int (*deadline)(int, int64_t);
+    int (*deadline_expired)(void);
+};
+
+int sigx_header_check_timers(const struct sigx_timer_functions **out);
+
+int sigx_header_check_timers(const struct sigx_timer_functions **out) {
+    static const struct sigx_timer_functions functions = {
+        sigx_timer_create, sigx_timer_set, sigx_timer_get,
+        sigx_timer_delete, sigx_deadline,  sigx_deadline_expired,
+    };
+    sigx_clock clock = SIGX_CLOCK_MONOTONIC;
+    *out = &functions;
+    return (int)clock;
+}
+
 static void on_signal(const sigx_info *info, void *user) {
     (void)info;
     (void)user;

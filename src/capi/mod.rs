@@ -25,8 +25,13 @@ pub mod fd;
 // 4. Callbacks.
 pub mod callback;
 
-// 5. Alarms and timers.
+// 5. Alarms, timers on any clock, per-thread deadlines (blank lines keep
+// rustfmt from sorting them).
 pub mod alarm;
+
+pub mod timer;
+
+pub mod deadline;
 
 // 6. Child watches.
 pub mod child;
@@ -56,6 +61,7 @@ pub use crate::record::{sigx_info, sigx_stats};
 pub use alarm::*;
 pub use callback::*;
 pub use child::*;
+pub use deadline::*;
 pub use fd::*;
 pub use host::*;
 pub use install::*;
@@ -64,6 +70,7 @@ pub use mask::*;
 pub use send::*;
 pub use stats::*;
 pub use status::*;
+pub use timer::*;
 pub use wait::*;
 
 use crate::error::Error;

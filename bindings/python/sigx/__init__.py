@@ -88,6 +88,7 @@ __all__ = [
     "INTERRUPT", "ONESHOT", "CHAIN", "FORK_RESET",
     "watch_child", "unwatch_child",
     "Disposition", "DispositionKind", "Sender", "disposition", "displaced", "filter", "refused",
+    "Clock", "Timer",
 ]
 
 # --- Loading the library ----------------------------------------------------
@@ -276,11 +277,16 @@ _PROTOTYPES = {
     "sigx_displaced": (_u64, []),
     "sigx_filter": (_int, [_int, _u32]),
     "sigx_refused": (_int, [_int, _u64p]),
+    "sigx_timer_create": (_int, [_int, _int, _u32, _u64, ctypes.POINTER(ctypes.c_int)]),
+    "sigx_timer_set": (_int, [_int, _u64, _u64, _u32]),
+    "sigx_timer_get": (_int, [_int, _u64p, _u64p]),
+    "sigx_timer_delete": (_int, [_int]),
 }
 # Functions a 0.1 library lacks; this module uses them where the library has
 # them (a 0.1 library is accepted only while this module's version is 0.1).
 _SINCE_0_2 = {"sigx_fd_mask", "sigx_on_release", "sigx_child_watch", "sigx_child_unwatch",
-              "sigx_disposition_get", "sigx_displaced", "sigx_filter", "sigx_refused"}
+              "sigx_disposition_get", "sigx_displaced", "sigx_filter", "sigx_refused",
+              "sigx_timer_create", "sigx_timer_set", "sigx_timer_get", "sigx_timer_delete"}
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     try:
@@ -1176,3 +1182,99 @@ def refused(sig: Optional[SignalLike] = None) -> int:
     out = ctypes.c_uint64()
     _check(_lib.sigx_refused(n, ctypes.byref(out)), lambda: f"refused({_label(n) if n else 'all'})")
     return out.value
+
+
+# --- Timers ----------------------------------------------------------------------
+
+
+class Clock(enum.IntEnum):
+    """The clock a ``Timer`` runs on (enum sigx_clock)."""
+
+    MONOTONIC = 0
+    REALTIME = 1  # wall clock: with absolute=True, a calendar time that follows clock changes
+    BOOTTIME = 2  # counts suspend
+    PROCESS_CPU = 3  # CPU time of the whole process (what ITIMER_PROF measures)
+    THREAD_CPU = 4  # CPU time of the creating thread
+
+
+def _ns(seconds: float, what: str) -> int:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds, not {type(seconds).__name__}")
+    if not seconds >= 0 or seconds * 1e9 > _U64_MAX:
+        raise InvalidArgument(Status.ERR_ARGUMENT, f"{what} {seconds!r}")
+    return int(round(seconds * 1e9))
+
+
+class Timer:
+    """A POSIX timer that sends ``sig`` when it expires, on any ``Clock``.
+
+    Records of its expiries have ``code == SI_TIMER``, ``value == cookie``
+    and ``status`` = the overrun count (expirations that happened while the
+    previous one was still pending). ``thread=True`` sends the signal to the
+    creating thread only (so an ``interrupt=True`` signal interrupts that
+    thread's C calls); such a timer is deleted when its thread exits. It
+    starts disarmed: ``set()`` arms it. As a context manager it is deleted on
+    exit. A forked child has none of its parent's timers.
+
+        sigx.install(signal.SIGALRM)
+        with sigx.Timer(signal.SIGALRM, clock=sigx.Clock.MONOTONIC, cookie=7) as t:
+            t.set(0.5, interval=0.5)         # first after 0.5 s, then every 0.5 s
+            info = sigx.wait(signal.SIGALRM)  # info.value == 7
+    """
+
+    def __init__(self, sig: SignalLike, *, clock: Clock = Clock.MONOTONIC,
+                 thread: bool = False, cookie: int = 0) -> None:
+        _need_0_2("Timer")
+        n = _signo(sig)
+        if not isinstance(clock, int) or isinstance(clock, bool):
+            raise TypeError(f"clock must be a sigx.Clock, not {type(clock).__name__}")
+        if isinstance(cookie, bool) or not isinstance(cookie, int) or not 0 <= cookie <= _U64_MAX:
+            raise InvalidArgument(Status.ERR_ARGUMENT, f"cookie {cookie!r}")
+        out = ctypes.c_int()
+        _check(_lib.sigx_timer_create(n, int(clock), 1 if thread else 0, cookie, ctypes.byref(out)),
+               lambda: f"Timer({_label(n)})")
+        self._id: Optional[int] = out.value
+        self.signo = n
+        self.clock = Clock(clock)
+        self.cookie = cookie
+
+    @property
+    def id(self) -> int:
+        """The library's timer id (positive, never reused)."""
+        if self._id is None:
+            raise NotFound(Status.ERR_NOT_FOUND, "Timer: deleted")
+        return self._id
+
+    def set(self, first: float, interval: float = 0.0, absolute: bool = False) -> None:
+        """Arm: first expiry after ``first`` seconds (0 disarms), then every
+        ``interval`` seconds if non-zero. ``absolute=True``: ``first`` is a
+        time on the timer's clock (e.g. ``time.time()`` + 10 on REALTIME)."""
+        tid = self.id
+        _check(_lib.sigx_timer_set(tid, _ns(first, "first"), _ns(interval, "interval"),
+                                   1 if absolute else 0), lambda: f"Timer.set({tid})")
+
+    def get(self) -> Tuple[float, float]:
+        """(seconds until the next expiry, 0 if disarmed; the interval)."""
+        tid = self.id
+        remaining, interval = ctypes.c_uint64(), ctypes.c_uint64()
+        _check(_lib.sigx_timer_get(tid, ctypes.byref(remaining), ctypes.byref(interval)),
+               lambda: f"Timer.get({tid})")
+        return remaining.value / 1e9, interval.value / 1e9
+
+    def delete(self) -> None:
+        """Delete the timer (a pending signal it sent stays pending)."""
+        if self._id is None:
+            return
+        tid, self._id = self._id, None
+        rc = _lib.sigx_timer_delete(tid)
+        if rc != Status.ERR_NOT_FOUND:  # gone already (its thread exited)
+            _check(rc, lambda: f"Timer.delete({tid})")
+
+    def __enter__(self) -> "Timer":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.delete()
+
+    def __repr__(self) -> str:
+        return f"<sigx.Timer id={self._id} {_label(self.signo)} {self.clock.name} cookie={self.cookie}>"

@@ -1102,3 +1102,80 @@ def test_filter_refuses_and_counts():
     sigx.uninstall(signal.SIGUSR1)
     with pytest.raises(sigx.NotInstalled):
         sigx.filter(signal.SIGUSR1, accept=sigx.Sender.ANY)
+
+
+# --- Timers (issue #13) -------------------------------------------------------------
+
+
+@forked
+def test_timer_records_carry_cookie_and_overrun():
+    sigx.install(signal.SIGALRM)
+    with sigx.Timer(signal.SIGALRM, clock=sigx.Clock.MONOTONIC, cookie=77) as t:
+        assert t.id > 0 and t.get() == (0.0, 0.0)
+        t.set(0.01)
+        info = sigx.wait(signal.SIGALRM, timeout=LONG)
+        assert info is not None and info.code == sigx.SI_TIMER and info.value == 77
+        assert (info.pid, info.uid) == (0, 0)
+        # Periodic while the signal stays blocked: expiries pile up as overruns.
+        with sigx.blocked(signal.SIGALRM):
+            t.set(0.002, interval=0.002)
+            remaining, interval = t.get()
+            assert 0 < remaining <= 0.002 and interval == pytest.approx(0.002)
+            time.sleep(0.1)
+            info = sigx.wait(signal.SIGALRM, timeout=LONG)  # from the kernel
+        t.set(0)  # disarm
+        assert info is not None and info.status > 0
+        timer_id = t.id
+    with pytest.raises(sigx.NotFound):
+        t.id
+    # Ids are never reused.
+    with sigx.Timer(signal.SIGALRM) as t2:
+        assert t2.id > timer_id
+    sigx.uninstall(signal.SIGALRM)
+
+
+@forked
+def test_timer_clocks_and_errors():
+    sigx.install(signal.SIGUSR1)
+    for clock in sigx.Clock:
+        with sigx.Timer(signal.SIGUSR1, clock=clock, cookie=int(clock)) as t:
+            if clock == sigx.Clock.REALTIME:
+                t.set(time.time() + 0.01, absolute=True)
+            else:
+                t.set(0.001)
+            deadline = time.monotonic() + LONG
+            info = None
+            while info is None and time.monotonic() < deadline:
+                if clock in (sigx.Clock.PROCESS_CPU, sigx.Clock.THREAD_CPU):
+                    sum(range(20000))  # burn CPU until it expires
+                info = sigx.wait(signal.SIGUSR1, timeout=0.001)
+            assert info is not None and info.value == int(clock), clock
+    with pytest.raises(sigx.InvalidArgument):
+        sigx.Timer(signal.SIGUSR1, clock=9)
+    with pytest.raises(sigx.InvalidSignal):
+        sigx.Timer(0)
+    with pytest.raises(sigx.Uncatchable):
+        sigx.Timer(signal.SIGKILL)
+    with pytest.raises(sigx.InvalidArgument):
+        with sigx.Timer(signal.SIGUSR1) as t:
+            t.set(-1)
+    sigx.uninstall(signal.SIGUSR1)
+
+
+@forked
+def test_thread_timer_dies_with_its_thread():
+    sigx.install(signal.SIGUSR2)
+    made = {}
+
+    def worker():
+        t = sigx.Timer(signal.SIGUSR2, thread=True)
+        made["id"] = t.id
+        made["timer"] = t
+
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    with pytest.raises(sigx.NotFound):
+        made["timer"].set(0.01)  # deleted when its thread exited
+    made["timer"].delete()  # no error: it is gone already
+    sigx.uninstall(signal.SIGUSR2)
