@@ -139,7 +139,7 @@ for tool in "${tools[@]}"; do
     case $tool in
     asan)
         dir=$ROOT/${PREFIX}asan
-        configure_build "$dir" -DCMAKE_BUILD_TYPE=Debug -DSIGX_SANITIZE=address,undefined
+        configure_build "$dir" -DCMAKE_BUILD_TYPE=Debug -DSIGX_SANITIZE=address,undefined -DSIGX_CARGO_PROFILE=release
         # detect_leaks: LSan runs at exit. abort_on_error makes a report fail
         # the test even where the test forks and the child reports.
         SIGX_STRESS_DIV=${SIGX_STRESS_DIV:-10} \
@@ -149,7 +149,7 @@ for tool in "${tools[@]}"; do
         ;;
     tsan)
         dir=$ROOT/${PREFIX}tsan
-        configure_build "$dir" -DCMAKE_BUILD_TYPE=Debug -DSIGX_SANITIZE=thread
+        configure_build "$dir" -DCMAKE_BUILD_TYPE=Debug -DSIGX_SANITIZE=thread -DSIGX_CARGO_PROFILE=release
         # report_signal_unsafe: TSan flags malloc & co. called from a signal
         # handler it sees (the tests' own raw handlers).
         SIGX_STRESS_DIV=${SIGX_STRESS_DIV:-10} \

@@ -160,6 +160,11 @@ struct State {
     /// `CHAINS` entries in use (entry 0 is never used).
     chains: usize,
     user_fds: Vec<UserFd>,
+    /// Registrations removed while still running, until their last run
+    /// ends: sigx keeps every live registration reachable from here, even
+    /// one whose dispatcher never comes back (a forked child that exits
+    /// from inside the callback).
+    draining: Vec<Arc<Registration>>,
 }
 
 // SAFETY: the raw `user` pointers inside are never dereferenced by sigx.
@@ -170,6 +175,7 @@ static REGISTRY: os::Mutex<State> = os::Mutex::new(State {
     default_capacity: flags::SIGX_CAPACITY_DEFAULT,
     chains: 1,
     user_fds: Vec::new(),
+    draining: Vec::new(),
 });
 /// Signalled when a registration's last run ends and a remover waits.
 static RUNS_ENDED: os::Condvar = os::Condvar::new();
@@ -461,18 +467,19 @@ impl State {
         let old = self.entries[signo].callback.take()?;
         self.publish(signo);
         old.removed.store(true, Ordering::Relaxed);
-        Self::settle_removed(old)
+        self.settle_removed(old)
     }
 
     /// The rest of `remove_callback`, for a registration already taken out
     /// of its entry and marked removed.
-    fn settle_removed(old: Arc<Registration>) -> Option<After> {
+    fn settle_removed(&mut self, old: Arc<Registration>) -> Option<After> {
         if old.running() == 0 {
             return old.claim_release().map(After::Release);
         }
         if running_here(&old) {
             // A callback removing itself: the dispatcher ending the last
-            // run calls release.
+            // run calls release (and drops it from `draining`).
+            self.draining.push(old);
             return None;
         }
         Some(After::Wait(old))
@@ -621,7 +628,7 @@ pub fn on(sig: Signal, callback: Option<Callback>) -> Result<(), Error> {
             state.publish(signo);
             if let Some(old) = old {
                 old.removed.store(true, Ordering::Relaxed);
-                pending.extend(State::settle_removed(old));
+                pending.extend(state.settle_removed(old));
             }
         } else {
             pending.extend(state.remove_callback(signo));
@@ -724,7 +731,7 @@ fn begin_run(signo: usize) -> Option<Arc<Registration>> {
 /// A run of `reg` ended: wake its removers, or call `release` if it was the
 /// last run of a removed registration that nobody waits for.
 fn end_run(reg: &Registration) {
-    let guard = REGISTRY.lock();
+    let mut guard = REGISTRY.lock();
     let me = os::thread_id();
     let left = reg.runners(|v| {
         if let Some(i) = v.iter().rposition(|&t| t == me) {
@@ -734,6 +741,9 @@ fn end_run(reg: &Registration) {
     });
     let mut release = None;
     if left == 0 && reg.removed.load(Ordering::Relaxed) {
+        guard
+            .draining
+            .retain(|d| !std::ptr::eq(Arc::as_ptr(d), reg as *const Registration));
         if reg.waiting.load(Ordering::Relaxed) > 0 {
             RUNS_ENDED.notify_all();
         } else {
@@ -852,6 +862,10 @@ impl State {
                 reg.runners(|v| v.retain(|&t| t == me));
                 reg.waiting.store(0, Ordering::Relaxed);
             }
+        }
+        for reg in &self.draining {
+            reg.runners(|v| v.retain(|&t| t == me));
+            reg.waiting.store(0, Ordering::Relaxed);
         }
         // Each user descriptor: a signalfd and an epoll of the child's own,
         // on the same numbers (the eventfds were renewed by `wake`).
