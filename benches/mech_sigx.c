@@ -4,7 +4,7 @@
  * sigx_wait      sigx_install(s, 0) + sigx_wait(mask, &info, -1), one record
  *                per call.
  * sigx_fd        sigx_install(s, 0) + poll(sigx_fd()) + sigx_wait(mask, &info, 0)
- *                until SIGX_ERR_TIMEOUT, as API.md prescribes for event loops.
+ *                until SIGX_ERR_TIMEOUT, as sigx_fd_mask in sigx.h prescribes.
  * sigx_dispatch  sigx_on(s, callback) + sigx_dispatch(-1).
  * sigx_wait_blocked  sigx_install(s, 0), the signals blocked (in every thread
  *                of the receiver) with sigx_block, + sigx_wait(mask, &info, -1):

@@ -1,7 +1,9 @@
 /* Helpers for the tests of issue #12 (one source of truth, callbacks
- * outside every lock, sigx_on_release): clocks, bounded joins, what the
- * kernel says a disposition is, start lines for racing threads, and a small
- * random generator. Include after test.h (and reliability.h when used).
+ * outside every lock, sigx_on_release) and other races: phase lengths,
+ * what the kernel says a disposition is, a small random generator and
+ * random delays for racing threads, pipes as start lines, and thread
+ * states. Includes helpers.h (atomics, clocks, timed joins, children,
+ * figures).
  * Everything is static inline, so an unused helper costs no warning. */
 #ifndef SIGX_TEST_CHURN_H
 #define SIGX_TEST_CHURN_H
@@ -20,23 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "test.h"
+#include "helpers.h"
 
-#define CHURN_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
-#define CHURN_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
-#define CHURN_ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
-
-/* CLOCK_MONOTONIC in nanoseconds. Async-signal-safe. */
-static inline uint64_t churn_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
+/* Seconds since `start_ns` (a now_ns() reading), for reports. */
 static inline double churn_seconds_since(uint64_t start_ns)
 {
-    return (double)(churn_now_ns() - start_ns) / 1e9;
+    return (double)(now_ns() - start_ns) / 1e9;
 }
 
 /* How long a stress phase runs: `base_ms`, ten times that with
@@ -46,21 +37,6 @@ static inline uint64_t churn_duration_ms(uint64_t base_ms)
 {
     const char *lng = getenv("SIGX_LONG");
     return lng != NULL && strcmp(lng, "1") == 0 ? base_ms * 10 : base_ms;
-}
-
-/* pthread_join bounded by `seconds` (pthread_timedjoin_np). Returns 0 and
- * stores the thread's result, or ETIMEDOUT (the thread is still running
- * and still joinable). */
-static inline int churn_timed_join(pthread_t t, void **result, int seconds)
-{
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += seconds;
-    int rc;
-    do {
-        rc = pthread_timedjoin_np(t, result, &deadline);
-    } while (rc == EINTR);
-    return rc;
 }
 
 /* What the kernel has as `signo`'s handler (sa_handler and sa_sigaction
@@ -125,13 +101,22 @@ static inline void churn_spin(uint32_t n)
     }
 }
 
+/* A racing thread's delay before its move: `turns` loop turns if positive
+ * (the offset a test sweeps), then up to 255 random ones. */
+static inline void churn_delay(int32_t turns, uint32_t *rnd)
+{
+    if (turns > 0)
+        churn_spin((uint32_t)turns);
+    churn_spin(churn_rand(rnd) % 256);
+}
+
 /* Read one byte from `fd`, waiting at most `ms` milliseconds. 1 if a byte
  * came, 0 on timeout. */
 static inline int churn_read_byte(int fd, int ms)
 {
-    uint64_t start = churn_now_ns();
+    uint64_t start = now_ns();
     for (;;) {
-        int left = ms - (int)((churn_now_ns() - start) / 1000000u);
+        int left = ms - (int)((now_ns() - start) / 1000000u);
         if (left < 0)
             left = 0;
         struct pollfd p = {fd, POLLIN, 0};
@@ -185,8 +170,8 @@ static inline char churn_thread_state(pid_t tid)
  * sleeping wait); the outcome the test checks must not depend on it. */
 static inline int churn_wait_asleep(pid_t tid, int ms)
 {
-    uint64_t start = churn_now_ns();
-    while (churn_now_ns() - start < (uint64_t)ms * 1000000u) {
+    uint64_t start = now_ns();
+    while (now_ns() - start < (uint64_t)ms * 1000000u) {
         if (churn_thread_state(tid) == 'S')
             return 1;
         struct timespec ts = {0, 1000000};

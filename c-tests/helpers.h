@@ -1,17 +1,57 @@
-/* Small helpers shared by the core C tests (test_api_*, test_delivery_*,
- * test_fork_*, test_chain_*). Include after test.h. Everything is static
- * inline, so a test that does not use a helper gets no warning. */
+/* The helpers every kind of C test needs, each defined once here:
+ *
+ *   atomics              SEQ_LOAD, SEQ_STORE, SEQ_ADD
+ *   the kernel's queue   roomy_sigpending, queue_retry, flood_size
+ *   clocks               now_ns, now_ms
+ *   threads              my_tid, timed_join
+ *   masks                pthread_mask_now, proc_mask, thread_sigblk
+ *   descriptors          poll_readable
+ *   children             wait_child, reap_clean, flood_fork
+ *   figures              stats_of, expect_stats, expect_identity
+ *   child watches        spawn_gated, still_waitable, count_fds,
+ *                        sigchld_quiet_in_kernel, children_supported
+ *   timers and leaks     thread_cpu_ns, burn_cpu_ns, proc_timers, open_fds
+ *
+ * What only some suites need lives next to them: reliability.h (workload
+ * scaling, paced senders, start gates, quiescing) and churn.h (racing
+ * threads, dispositions as the kernel has them). Both include this file.
+ *
+ * Includes test.h itself. Everything is static inline, so a test that does
+ * not use a helper gets no warning. The helpers marked "plain system calls"
+ * may be called in a child forked from a threaded test. */
 #ifndef SIGX_TEST_HELPERS_H
 #define SIGX_TEST_HELPERS_H
 
+#include "test.h"
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
-/* The kernel counts queued signals over every process of the user and
+/* ---- Atomics --------------------------------------------------------------
+ * Sequentially consistent loads, stores and additions on plain variables
+ * shared with threads and handlers: GCC __atomic builtins, which C99 lacks
+ * and ThreadSanitizer understands. */
+#define SEQ_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define SEQ_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define SEQ_ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+
+/* ---- The kernel's queue of pending signals --------------------------------
+ * The kernel counts queued signals over every process of the user and
  * checks the count against the *receiver's* RLIMIT_SIGPENDING. Past it, a
  * real-time signal is refused (EAGAIN, even for raise) and a standard one
  * arrives without its siginfo (code SI_USER, pid 0, no value). A flood
@@ -32,8 +72,8 @@ static inline void roomy_sigpending(void)
 }
 
 /* sigqueue(pid, signo, value), retried while the receiver's queue is full
- * (EAGAIN). 0 on success, -1 with errno for any other failure. Only plain
- * system calls, so a child forked from a threaded test may call it. */
+ * (EAGAIN). 0 on success, -1 with errno for any other failure. Plain system
+ * calls. */
 static inline int queue_retry(pid_t pid, int signo, uint64_t value)
 {
     union sigval v;
@@ -46,28 +86,10 @@ static inline int queue_retry(pid_t pid, int signo, uint64_t value)
     return 0;
 }
 
-/* ---- Receiving without surprises (issue #11) ------------------------------
- * Helpers for the tests of API.md "Receiving without surprises" and
- * "Descriptors per mask": thread masks as the kernel reports them, polling a
- * descriptor, a forked flood sender, and the accounting identity. The /proc
- * readers and the sender use plain system calls only, so a child forked
- * from a threaded test may call them. */
-
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-/* The calling thread's kernel id (what /proc/self/task lists). */
-static inline pid_t my_tid(void)
-{
-    return (pid_t)syscall(SYS_gettid);
-}
-
 /* Flood sizes: `base` divided by SIGX_STRESS_DIV (sanitizer and valgrind
  * runs set it), never below `floor`. SIGX_LONG is left out on purpose: these
- * floods are sized against the default capacity. */
+ * floods are sized against the default capacity (reliability.h's rel_scaled
+ * is the stress suites' version, which honours it). */
 static inline long flood_size(long base, long floor)
 {
     const char *div = getenv("SIGX_STRESS_DIV");
@@ -77,10 +99,72 @@ static inline long flood_size(long base, long floor)
     return n < floor ? floor : n;
 }
 
+/* ---- Clocks ---------------------------------------------------------------
+ * CLOCK_MONOTONIC, the clock of sigx_info.time_ns. For deadlines and
+ * reports, never to decide what behaviour is correct. */
+
+/* Now in nanoseconds. Async-signal-safe (handlers may call it); aborts if
+ * the clock cannot be read. */
+static inline uint64_t now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        abort();
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Now in milliseconds (signed, so that differences may be negative).
+ * Async-signal-safe. */
+static inline long long now_ms(void)
+{
+    return (long long)(now_ns() / 1000000u);
+}
+
+/* ---- Threads -------------------------------------------------------------- */
+
+/* The calling thread's kernel id (what /proc/self/task lists). Plain system
+ * calls. */
+static inline pid_t my_tid(void)
+{
+    return (pid_t)syscall(SYS_gettid);
+}
+
+/* pthread_join bounded by `seconds` (pthread_timedjoin_np). Returns 0 and
+ * stores the thread's result (if `result` is not NULL), or an error number:
+ * ETIMEDOUT when the thread is still running (it stays joinable). */
+static inline int timed_join(pthread_t t, void **result, int seconds)
+{
+    struct timespec deadline;
+    ASSERT_SYS(clock_gettime(CLOCK_REALTIME, &deadline));
+    deadline.tv_sec += seconds;
+    int rc;
+    do {
+        rc = pthread_timedjoin_np(t, result, &deadline);
+    } while (rc == EINTR);
+    return rc;
+}
+
+/* ---- Masks ----------------------------------------------------------------
+ * Three views of a thread's blocked set, each as a sigx mask (bit signo-1,
+ * as SIGX_BIT): what libc says, and what the kernel prints in /proc. */
+
+/* The calling thread's mask as pthread_sigmask reports it. */
+static inline uint64_t pthread_mask_now(void)
+{
+    sigset_t set;
+    uint64_t m = 0;
+    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, NULL, &set), 0);
+    for (int s = 1; s <= 64; s++)
+        if (sigismember(&set, s) == 1)
+            m |= SIGX_BIT(s);
+    return m;
+}
+
 /* A mask line (`SigBlk:`, `SigPnd:`, `ShdPnd:`, ...) of
  * /proc/self/task/<tid>/status, or of /proc/self/status for tid 0, as a
  * sigx mask (the kernel prints bit signo-1, as SIGX_BIT does). Returns 0
- * and writes *mask, or -1 if the thread is gone or the line is missing. */
+ * and writes *mask, or -1 if the thread is gone or the line is missing.
+ * Plain system calls. */
 static inline int proc_mask(pid_t tid, const char *field, uint64_t *mask)
 {
     char path[64] = "/proc/self/status", digits[16], buf[4096];
@@ -143,21 +227,11 @@ static inline uint64_t thread_sigblk(pid_t tid)
     return m;
 }
 
-/* The calling thread's mask as pthread_sigmask reports it, as a sigx mask. */
-static inline uint64_t pthread_mask_now(void)
-{
-    sigset_t set;
-    uint64_t m = 0;
-    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, NULL, &set), 0);
-    for (int s = 1; s <= 64; s++)
-        if (sigismember(&set, s) == 1)
-            m |= SIGX_BIT(s);
-    return m;
-}
+/* ---- Descriptors ---------------------------------------------------------- */
 
-/* Poll `fd` for input for up to `timeout_ms` (restarted after EINTR with
- * the full timeout). 1 if readable, 0 if not. An invalid descriptor
- * (POLLNVAL) fails the test. */
+/* Poll `fd` for input for up to `timeout_ms` (0: just look; restarted after
+ * EINTR with the full timeout). 1 if readable, 0 if not. POLLNVAL (not
+ * open) or POLLERR fails the test. */
 static inline int poll_readable(int fd, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
@@ -167,7 +241,33 @@ static inline int poll_readable(int fd, int timeout_ms)
     ASSERT_SYS(rc);
     if (p.revents & POLLNVAL)
         TEST_FAIL_("descriptor %d is not open (POLLNVAL)", fd);
+    if (p.revents & POLLERR)
+        TEST_FAIL_("descriptor %d polls POLLERR", fd);
     return rc == 1 && (p.revents & POLLIN) != 0;
+}
+
+/* ---- Children ------------------------------------------------------------- */
+
+/* waitpid(pid) through EINTR; the raw status. */
+static inline int wait_child(pid_t pid)
+{
+    int status = 0;
+    pid_t r;
+    while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR) {
+    }
+    ASSERT_EQ(r, pid);
+    return status;
+}
+
+/* wait_child, and the child must have exited with status 0; `what` names it
+ * in the failure report. */
+static inline void reap_clean(pid_t pid, const char *what)
+{
+    int status = wait_child(pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        TEST_FAIL_("%s (pid %d) %s %d", what, (int)pid,
+                   WIFEXITED(status) ? "exited with status" : "was killed by signal",
+                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
 /* Fork a sender that sigqueue()s `count` deliveries of `signo` to `target`
@@ -202,18 +302,35 @@ static inline pid_t flood_fork(pid_t target, int signo, uint64_t first, long cou
     return pid;
 }
 
-/* waitpid (through EINTR); the child must have exited with status 0. */
-static inline void reap_clean(pid_t pid, const char *what)
+/* ---- Figures -------------------------------------------------------------- */
+
+/* sigx_stats_get(signo), which must succeed (0: summed over all signals). */
+static inline sigx_stats stats_of(int signo)
 {
-    int status = 0;
-    pid_t r;
-    while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR) {
-    }
-    ASSERT_EQ(r, pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        TEST_FAIL_("%s (pid %d) %s %d", what, (int)pid,
-                   WIFEXITED(status) ? "exited with status" : "was killed by signal",
-                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    sigx_stats st;
+    ASSERT_OK(sigx_stats_get(signo, &st));
+    return st;
+}
+
+/* For expect_stats: do not check this figure. */
+#define STATS_ANY UINT64_MAX
+
+/* The figures of `signo` must be exactly these (STATS_ANY: not checked). */
+static inline void expect_stats(int signo, uint64_t delivered, uint64_t dropped, uint64_t queued,
+                                uint64_t high_water)
+{
+    const sigx_stats st = stats_of(signo);
+    const struct {
+        const char *name;
+        uint64_t got, want;
+    } fig[] = {{"delivered", st.delivered, delivered},
+               {"dropped", st.dropped, dropped},
+               {"queued", st.queued, queued},
+               {"high_water", st.high_water, high_water}};
+    for (size_t i = 0; i < sizeof fig / sizeof fig[0]; i++)
+        if (fig[i].want != STATS_ANY && fig[i].got != fig[i].want)
+            TEST_FAIL_("signal %d: %s is %llu, expected %llu", signo, fig[i].name,
+                       (unsigned long long)fig[i].got, (unsigned long long)fig[i].want);
 }
 
 /* The accounting identity for `signo` at a quiet moment (no delivery in
@@ -221,8 +338,7 @@ static inline void reap_clean(pid_t pid, const char *what)
  * how many records of `signo` the test took. Returns the figures. */
 static inline sigx_stats expect_identity(int signo, uint64_t returned)
 {
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(signo, &st));
+    const sigx_stats st = stats_of(signo);
     if (st.delivered != returned + st.queued + st.dropped)
         TEST_FAIL_("signal %d: delivered %llu != returned %llu + queued %llu + dropped %llu",
                    signo, (unsigned long long)st.delivered, (unsigned long long)returned,
@@ -231,11 +347,9 @@ static inline sigx_stats expect_identity(int signo, uint64_t returned)
 }
 
 /* ---- Children (issue #14) -------------------------------------------------
- * Helpers for the tests of API.md "Children": children that end together
+ * Helpers for the tests of sigx_child_watch: children that end together
  * when a gate pipe is closed, in a chosen way, and the descriptors of this
  * process. Only plain system calls in the children. */
-
-#include <dirent.h>
 
 /* How a gated child ends. */
 enum child_end {
@@ -356,17 +470,7 @@ static inline int children_supported(const char *test)
 
 /* ---- Timers and deadlines (issue #13) -------------------------------------
  * Counting the kernel's timers and this process's descriptors (what a leak
- * would show), the monotonic clock, and burning CPU time. */
-
-#include <time.h>
-
-/* CLOCK_MONOTONIC in nanoseconds. */
-static inline uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+ * would show), and burning CPU time (the monotonic clock is now_ns). */
 
 /* CPU time of the calling thread in nanoseconds. */
 static inline uint64_t thread_cpu_ns(void)

@@ -1,7 +1,8 @@
-/* Helpers shared by the reliability suites (test_stress_*, test_safety_*,
- * test_misuse_*): scaling of the workloads, sending with retry, process
- * start barriers and small atomics. Include after test.h. C99 plus GCC
- * __atomic builtins (which ThreadSanitizer understands). */
+/* Helpers of the reliability suites (test_stress_*, test_safety_*,
+ * test_misuse_*, and a few others that flood): scaling of the workloads,
+ * sending with retry and pacing, process start gates and quiescing.
+ * Includes helpers.h (atomics, clocks, children, figures: the helpers every
+ * test shares). */
 #ifndef SIGX_RELIABILITY_H
 #define SIGX_RELIABILITY_H
 
@@ -16,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "test.h"
+#include "helpers.h"
 
 /* ThreadSanitizer intercepts sigaction (libsigx's calls too) and runs
  * handlers later, at its own synchronisation points: queued real-time
@@ -28,10 +29,6 @@
 #else
 #define REL_UNDER_TSAN 0
 #endif
-
-#define REL_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
-#define REL_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
-#define REL_ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
 
 /* Workload size: `base` times 10 with SIGX_LONG=1, divided by
  * SIGX_STRESS_DIV (the sanitizer and valgrind runs set it), never below
@@ -49,15 +46,6 @@ static inline long rel_scaled(long base, long floor)
             n /= d;
     }
     return n < floor ? floor : n;
-}
-
-/* Monotonic milliseconds: used only for "no progress for a long time"
- * failure reports, never to decide what behaviour is correct. */
-static inline long long rel_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Back off briefly when the kernel's queue of pending signals is full. */
@@ -207,30 +195,6 @@ static inline void rel_gate_open(rel_gate *g)
     close(g->fd[1]); /* EOF releases every reader */
 }
 
-/* waitpid that survives EINTR; returns the raw status. */
-static inline int rel_wait_child(pid_t pid)
-{
-    int status = 0;
-    pid_t r;
-    do {
-        r = waitpid(pid, &status, 0);
-    } while (r < 0 && errno == EINTR);
-    ASSERT_EQ(r, pid);
-    return status;
-}
-
-/* waitpid + the child must have exited with status 0. */
-static inline void rel_expect_clean_exit(pid_t pid, const char *what)
-{
-    int status = rel_wait_child(pid);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "%s (pid %d) ended badly: %s %d\n", what, (int)pid,
-                WIFEXITED(status) ? "exit status" : "killed by signal",
-                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-        exit(1);
-    }
-}
-
 /* For a process whose only thread is the caller: make sure no delivery of a
  * signal in `mask` is pending or in progress, and none can start. Leaves
  * every signal blocked in this thread (sigx_wait and the figures need no
@@ -240,7 +204,7 @@ static inline void rel_expect_clean_exit(pid_t pid, const char *what)
  * which a sleep lets run. */
 static inline void rel_quiesce(uint64_t mask)
 {
-    long long start = rel_ms();
+    long long start = now_ms();
     for (;;) {
         uint64_t pending = 0;
         ASSERT_OK(sigx_block(SIGX_ALL, NULL));
@@ -250,7 +214,7 @@ static inline void rel_quiesce(uint64_t mask)
         ASSERT_OK(sigx_setmask(0, NULL));
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
-        if (rel_ms() - start > 30000)
+        if (now_ms() - start > 30000)
             TEST_FAIL_("signals 0x%llx still pending after 30 s",
                        (unsigned long long)(pending & mask));
     }
@@ -281,13 +245,6 @@ static inline void rel_burst_flooder(pid_t target, const int *sigs, int nsigs, i
         else if (rc != SIGX_OK)
             _exit(2);
     }
-}
-
-static inline sigx_stats rel_stats(int signo)
-{
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(signo, &st));
-    return st;
 }
 
 #endif

@@ -3,6 +3,7 @@
  * ending the process. Timer state is checked with getitimer, never with
  * elapsed time. */
 #include "test.h"
+#include "helpers.h"
 
 #include <signal.h>
 #include <sys/time.h>
@@ -55,7 +56,7 @@ int main(void)
             for (;;)
                 pause();
         }
-        ASSERT_SYS(waitpid(pid, &status, 0));
+        status = wait_child(pid);
         ASSERT_TRUE(WIFSIGNALED(status));
         ASSERT_EQ(WTERMSIG(status), SIGALRM);
     }

@@ -1,4 +1,4 @@
-/* sigx_set_capacity (API.md "The pending queue"): the range and the order
+/* sigx_set_capacity (as sigx.h documents it): the range and the order
  * of the checks, BUSY while the signal is caught or has records queued, an
  * exact capacity (the extra deliveries are dropped and counted), and
  * signo 0 setting the default for signals without a capacity of their own.
@@ -8,17 +8,6 @@
 #include "helpers.h"
 
 #include <signal.h>
-
-static void expect_stats(int signo, uint64_t delivered, uint64_t dropped,
-                         uint64_t queued, uint64_t high_water)
-{
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(signo, &st));
-    ASSERT_U64_EQ(st.delivered, delivered);
-    ASSERT_U64_EQ(st.dropped, dropped);
-    ASSERT_U64_EQ(st.queued, queued);
-    ASSERT_U64_EQ(st.high_water, high_water);
-}
 
 static void drain(int signo, int expect)
 {

@@ -1,4 +1,4 @@
-/* Installing (API.md "Installing"): every error and the order of the
+/* Installing (sigx_install in sigx.h): every error and the order of the
  * checks, the exact sigaction sigx sets and puts back, flag updates on
  * reinstall, and SIGX_ONESHOT. Dispositions are read back with
  * sigaction(signo, NULL, &old), i.e. from the kernel. The capacity rules

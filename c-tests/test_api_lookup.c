@@ -1,7 +1,8 @@
-/* Looking signals up (API.md "Looking signals up"): names as `kill -l`
- * spells them, every accepted spelling of sigx_number, descriptions and the
- * real-time range against glibc's own values, default actions per signal(7),
- * the valid set, catchability, and what invalid input gets. */
+/* Looking signals up (sigx_name to sigx_is_catchable in sigx.h): names as
+ * `kill -l` spells them, every accepted spelling of sigx_number,
+ * descriptions and the real-time range against glibc's own values, default
+ * actions per signal(7), the valid set, catchability, and what invalid
+ * input gets. */
 #include "test.h"
 
 #include <limits.h>
@@ -40,7 +41,7 @@ static void check_range_and_valid_set(void)
     uint64_t expect = 0;
     ASSERT_EQ(sigx_rtmin(), SIGRTMIN);
     ASSERT_EQ(sigx_rtmax(), SIGRTMAX);
-    ASSERT_EQ(SIGRTMIN, 34); /* glibc keeps 32 and 33 (API.md) */
+    ASSERT_EQ(SIGRTMIN, 34); /* glibc keeps 32 and 33 (top of sigx.h) */
     ASSERT_EQ(SIGRTMAX, 64);
     ASSERT_EQ(N_STANDARD, 31);
     for (int s = 1; s <= 64; s++)

@@ -41,22 +41,15 @@ static int done;
 static int32_t offset;
 static uint64_t b_done_ns;
 
-static void delay(int32_t turns, uint32_t *rnd)
-{
-    if (turns > 0)
-        churn_spin((uint32_t)turns);
-    churn_spin(churn_rand(rnd) % 256);
-}
-
 static void *oneshot_main(void *arg)
 {
     uint32_t rnd = 0x9e3779b9u;
     (void)arg;
     for (;;) {
         pthread_barrier_wait(&start_line);
-        if (CHURN_LOAD(&done))
+        if (SEQ_LOAD(&done))
             return NULL;
-        delay(-CHURN_LOAD(&offset), &rnd);
+        churn_delay(-SEQ_LOAD(&offset), &rnd);
         ASSERT_OK(sigx_install(SIG, SIGX_ONESHOT));
         ASSERT_OK(sigx_raise(SIG));
         pthread_barrier_wait(&finish_line);
@@ -69,11 +62,11 @@ static void *reinstall_main(void *arg)
     (void)arg;
     for (;;) {
         pthread_barrier_wait(&start_line);
-        if (CHURN_LOAD(&done))
+        if (SEQ_LOAD(&done))
             return NULL;
-        delay(CHURN_LOAD(&offset), &rnd);
+        churn_delay(SEQ_LOAD(&offset), &rnd);
         ASSERT_OK(sigx_install(SIG, 0));
-        CHURN_STORE(&b_done_ns, churn_now_ns());
+        SEQ_STORE(&b_done_ns, now_ns());
         pthread_barrier_wait(&finish_line);
     }
 }
@@ -118,11 +111,11 @@ int main(void)
 
         rc = sigx_set_capacity(SIG, 16 + (uint32_t)(r % 7));
         /* Steer B's delay (see b_delay). */
-        int32_t off = CHURN_LOAD(&offset);
-        off += CHURN_LOAD(&b_done_ns) < info.time_ns ? 16 : -16;
+        int32_t off = SEQ_LOAD(&offset);
+        off += SEQ_LOAD(&b_done_ns) < info.time_ns ? 16 : -16;
         if (off > 100000 || off < -100000)
             off = 0; /* lost: start again */
-        CHURN_STORE(&offset, off);
+        SEQ_STORE(&offset, off);
         if (kernel) {
             caught_rounds++;
             if (rc != SIGX_ERR_BUSY && capacity_allowed++ < 5)
@@ -133,12 +126,12 @@ int main(void)
             ASSERT_OK(rc);
         }
     }
-    CHURN_STORE(&done, 1);
+    SEQ_STORE(&done, 1);
     pthread_barrier_wait(&start_line);
     ASSERT_EQ(pthread_join(a, NULL), 0);
     ASSERT_EQ(pthread_join(b, NULL), 0);
 
-    sigx_stats st = rel_stats(SIG);
+    sigx_stats st = stats_of(SIG);
     printf("%ld rounds: %ld ended caught, %ld reset by the one-shot delivery; "
            "%ld view mismatches, %ld capacity changes allowed while caught; "
            "delivered %llu, returned %llu, dropped %llu\n",

@@ -1,4 +1,4 @@
-/* The fixed numbers of the C contract (API.md): status codes and their
+/* The fixed numbers of the C ABI (sigx.h): status codes and their
  * sigx_strerror texts, flag and action values, mask macros, version, and the
  * exact layout of sigx_info and sigx_stats, which FFI callers mirror by hand.
  * Nothing here touches a signal. */
@@ -7,8 +7,8 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* Every status the header declares, in API.md's order (plus sigx's own
- * SIGX_ERR_INTERNAL addition). */
+/* Every status the header declares, in its order (SIGX_ERR_INTERNAL is
+ * sigx's own addition to the contract's list). */
 static const int statuses[] = {
     SIGX_OK,           SIGX_ERR_SIGNAL,        SIGX_ERR_UNCATCHABLE,
     SIGX_ERR_FORBIDDEN, SIGX_ERR_ARGUMENT,     SIGX_ERR_TIMEOUT,
@@ -31,7 +31,7 @@ static void check_status_values(void)
     ASSERT_EQ(SIGX_ERR_NO_MEMORY, -8);
     ASSERT_EQ(SIGX_ERR_UNSUPPORTED, -9);
     ASSERT_EQ(SIGX_ERR_BUSY, -10);
-    /* Not in API.md: an addition, but it must not reuse a contract value. */
+    /* sigx's own addition after the fixed codes: it must not reuse one. */
     ASSERT_LT(SIGX_ERR_INTERNAL, SIGX_ERR_BUSY);
     /* v0.2 additions. */
     ASSERT_EQ(SIGX_ERR_NOT_FOUND, -12);
@@ -91,7 +91,7 @@ static void check_version(void)
     ASSERT_STREQ(sigx_version(), expect);
 }
 
-/* sigx_info: exactly 64 bytes, API.md's field order, natural alignment. */
+/* sigx_info: exactly 64 bytes, the header's field order, natural alignment. */
 static void check_layouts(void)
 {
     ASSERT_EQ(sizeof(sigx_info), 64);

@@ -1,6 +1,6 @@
-/* Issue #12, "Callbacks hold nothing" (API.md v0.2): sigx_wait and
- * sigx_dispatch are cancellation points while they sleep; callbacks run
- * with thread cancellation disabled.
+/* Issue #12, "Callbacks hold nothing" (sigx_wait and sigx_dispatch in
+ * sigx.h): sigx_wait and sigx_dispatch are cancellation points while they
+ * sleep; callbacks run with thread cancellation disabled.
  *
  * 1. pthread_cancel of a thread asleep in sigx_wait(mask, &info, -1): the
  *    thread ends (pthread_timedjoin_np, 10 s, gives PTHREAD_CANCELED).
@@ -32,7 +32,7 @@ static void *waiter_main(void *arg)
 {
     (void)arg;
     sigx_info info;
-    CHURN_STORE(&sleeper_tid, gettid());
+    SEQ_STORE(&sleeper_tid, gettid());
     churn_write_byte(ready_pipe[1]);
     int rc = sigx_wait(SIGX_BIT(SIGUSR1), &info, -1);
     fprintf(stderr, "sigx_wait returned %d (%s) instead of being cancelled\n", rc,
@@ -43,7 +43,7 @@ static void *waiter_main(void *arg)
 static void *dispatcher_forever_main(void *arg)
 {
     (void)arg;
-    CHURN_STORE(&sleeper_tid, gettid());
+    SEQ_STORE(&sleeper_tid, gettid());
     churn_write_byte(ready_pipe[1]);
     for (;;) {
         int rc = sigx_dispatch(-1);
@@ -58,11 +58,11 @@ static void *dispatcher_forever_main(void *arg)
 static void expect_cancelled(pthread_t t, const char *what)
 {
     ASSERT_TRUE(churn_read_byte(ready_pipe[0], WAIT_MS));
-    if (!churn_wait_asleep(CHURN_LOAD(&sleeper_tid), WAIT_MS))
+    if (!churn_wait_asleep(SEQ_LOAD(&sleeper_tid), WAIT_MS))
         printf("note: %s never showed as asleep; cancelling anyway\n", what);
     ASSERT_EQ(pthread_cancel(t), 0);
     void *ret = NULL;
-    if (churn_timed_join(t, &ret, JOIN_S) != 0)
+    if (timed_join(t, &ret, JOIN_S) != 0)
         TEST_FAIL_("a thread asleep in %s did not end within %d s of pthread_cancel", what,
                    JOIN_S);
     ASSERT_TRUE(ret == PTHREAD_CANCELED);
@@ -78,7 +78,7 @@ static void usr2_callback(const sigx_info *info, void *user)
 {
     (void)user;
     ASSERT_EQ(info->signo, SIGUSR2);
-    CHURN_ADD(&usr2_runs, 1);
+    SEQ_ADD(&usr2_runs, 1);
 }
 
 static int started_pipe[2], go_pipe[2];
@@ -91,12 +91,12 @@ static void hup_callback(const sigx_info *info, void *user)
     int old = -1;
     ASSERT_EQ(pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old), 0);
     ASSERT_EQ(pthread_setcancelstate(old, NULL), 0);
-    CHURN_STORE(&cancel_state_seen, old);
+    SEQ_STORE(&cancel_state_seen, old);
     churn_write_byte(started_pipe[1]);
     /* read() is a cancellation point: with cancellation disabled, the cancel
      * sent meanwhile must wait until the callback has returned. */
     ASSERT_TRUE(churn_read_byte(go_pipe[0], WAIT_MS));
-    CHURN_STORE(&hup_completed, 1);
+    SEQ_STORE(&hup_completed, 1);
 }
 
 /* ---- consistency after a cancel ---------------------------------------- */
@@ -126,17 +126,17 @@ static void check_consistent(const char *after)
     ASSERT_EQ(pthread_create(&t, NULL, wait_once_main, &info), 0);
     ASSERT_TRUE(churn_read_byte(ready_pipe[0], WAIT_MS));
     ASSERT_OK(sigx_raise(SIGUSR1));
-    ASSERT_EQ(churn_timed_join(t, NULL, JOIN_S + 5), 0);
+    ASSERT_EQ(timed_join(t, NULL, JOIN_S + 5), 0);
     ASSERT_EQ(info.signo, SIGUSR1);
 
     /* A dispatch on a new thread runs a callback. */
-    int ran = 0, before = CHURN_LOAD(&usr2_runs);
+    int ran = 0, before = SEQ_LOAD(&usr2_runs);
     ASSERT_EQ(pthread_create(&t, NULL, dispatch_once_main, &ran), 0);
     ASSERT_TRUE(churn_read_byte(ready_pipe[0], WAIT_MS));
     ASSERT_OK(sigx_raise(SIGUSR2));
-    ASSERT_EQ(churn_timed_join(t, NULL, JOIN_S + 5), 0);
+    ASSERT_EQ(timed_join(t, NULL, JOIN_S + 5), 0);
     ASSERT_GE(ran, 1);
-    ASSERT_GT(CHURN_LOAD(&usr2_runs), before);
+    ASSERT_GT(SEQ_LOAD(&usr2_runs), before);
 
     /* Changes still go through (each would hang on a lock left held). */
     ASSERT_OK(sigx_install(SIGWINCH, 0));
@@ -172,14 +172,14 @@ int main(void)
     ASSERT_TRUE(churn_read_byte(ready_pipe[0], WAIT_MS));
     ASSERT_OK(sigx_raise(SIGHUP));
     ASSERT_TRUE(churn_read_byte(started_pipe[0], WAIT_MS));
-    ASSERT_EQ(CHURN_LOAD(&cancel_state_seen), PTHREAD_CANCEL_DISABLE);
+    ASSERT_EQ(SEQ_LOAD(&cancel_state_seen), PTHREAD_CANCEL_DISABLE);
     ASSERT_EQ(pthread_cancel(t), 0);
     churn_write_byte(go_pipe[1]);
     void *ret = NULL;
-    if (churn_timed_join(t, &ret, JOIN_S) != 0)
+    if (timed_join(t, &ret, JOIN_S) != 0)
         TEST_FAIL_("a dispatcher cancelled during a callback did not end within %d s", JOIN_S);
     ASSERT_TRUE(ret == PTHREAD_CANCELED);
-    ASSERT_EQ(CHURN_LOAD(&hup_completed), 1);
+    ASSERT_EQ(SEQ_LOAD(&hup_completed), 1);
     ASSERT_OK(sigx_on(SIGHUP, NULL, NULL));
     check_consistent("cancelling a dispatcher during a callback");
 

@@ -3,6 +3,7 @@
  * normal-context things (print, malloc, lock, fork). A deadlock shows up as a
  * ctest TIMEOUT. */
 #include "test.h"
+#include "helpers.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -105,7 +106,7 @@ static void fork_in_callback(const sigx_info *info, void *user)
             _exit(13);
         _exit(0);
     }
-    ASSERT_SYS(waitpid(pid, &status, 0));
+    status = wait_child(pid);
     ASSERT_TRUE(WIFEXITED(status));
     ASSERT_EQ(WEXITSTATUS(status), 0);
 }

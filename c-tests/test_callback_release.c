@@ -1,5 +1,5 @@
-/* Issue #12: sigx_on_release(signo, cb, user, release) (API.md v0.2,
- * "callbacks with a finalizer"): release(user) is called exactly once, in
+/* Issue #12: sigx_on_release(signo, cb, user, release) (sigx_on_release in
+ * sigx.h): release(user) is called exactly once, in
  * normal context, after the registration has been replaced or removed and
  * no run of cb for it is in progress or can start; on the thread that
  * removed it, or on the thread whose dispatch ended the last run.
@@ -51,52 +51,52 @@ static int stop_dispatcher;
 
 static void bad(struct reg *r, int what)
 {
-    if (CHURN_LOAD(&r->bad) == 0)
-        CHURN_STORE(&r->bad, what);
+    if (SEQ_LOAD(&r->bad) == 0)
+        SEQ_STORE(&r->bad, what);
 }
 
 static void callback(const sigx_info *info, void *user)
 {
     struct reg *r = user;
-    if (CHURN_LOAD(&r->releases) != 0)
+    if (SEQ_LOAD(&r->releases) != 0)
         bad(r, 1); /* a run after release */
-    if (CHURN_LOAD(&r->removal_returned))
+    if (SEQ_LOAD(&r->removal_returned))
         bad(r, 2); /* a run started after its removal returned */
-    CHURN_ADD(&r->running, 1);
-    CHURN_ADD(&r->runs, 1);
+    SEQ_ADD(&r->running, 1);
+    SEQ_ADD(&r->runs, 1);
     /* Atomic: set by main before a raise whose record reaches this thread
      * through sigx's lock-free queue, which ThreadSanitizer cannot see. */
-    int block = CHURN_LOAD(&r->block_pipe);
+    int block = SEQ_LOAD(&r->block_pipe);
     if (block >= 0) {
         churn_write_byte(started_pipe[1]);
         ASSERT_TRUE(churn_read_byte(block, WAIT_MS));
     }
     if (r->remove_inside) {
-        CHURN_STORE(&r->removal_began, 1);
+        SEQ_STORE(&r->removal_began, 1);
         r->inside_rc = sigx_on(info->signo, NULL, NULL);
-        CHURN_STORE(&r->removal_returned, 1);
+        SEQ_STORE(&r->removal_returned, 1);
         /* This run is still in progress: no release yet. */
-        r->releases_inside = CHURN_LOAD(&r->releases);
+        r->releases_inside = SEQ_LOAD(&r->releases);
     }
-    CHURN_ADD(&r->running, -1);
+    SEQ_ADD(&r->running, -1);
     churn_write_byte(ran_pipe[1]);
 }
 
 static void release(void *user)
 {
     struct reg *r = user;
-    if (CHURN_LOAD(&r->running) != 0)
+    if (SEQ_LOAD(&r->running) != 0)
         bad(r, 3); /* release while a run is in progress */
-    if (!CHURN_LOAD(&r->removal_began))
+    if (!SEQ_LOAD(&r->removal_began))
         bad(r, 4); /* release of a registration nobody removed */
     r->release_thread = pthread_self();
-    CHURN_ADD(&r->releases, 1);
+    SEQ_ADD(&r->releases, 1);
 }
 
 static void *dispatcher_main(void *arg)
 {
     (void)arg;
-    while (!CHURN_LOAD(&stop_dispatcher)) {
+    while (!SEQ_LOAD(&stop_dispatcher)) {
         int rc = sigx_dispatch(100);
         if (rc == SIGX_ERR_NOT_INSTALLED) {
             struct timespec ts = {0, 1000000};
@@ -128,13 +128,13 @@ static void register_and_run(int signo, struct reg *r)
     ASSERT_OK(sigx_on_release(signo, callback, r, release));
     ASSERT_OK(sigx_raise(signo));
     ASSERT_TRUE(churn_read_byte(ran_pipe[0], WAIT_MS));
-    ASSERT_EQ(CHURN_LOAD(&r->runs), 1);
+    ASSERT_EQ(SEQ_LOAD(&r->runs), 1);
 }
 
 static void wait_released(struct reg *r)
 {
-    uint64_t start = churn_now_ns();
-    while (CHURN_LOAD(&r->releases) == 0 && churn_now_ns() - start < WAIT_MS * 1000000ull) {
+    uint64_t start = now_ns();
+    while (SEQ_LOAD(&r->releases) == 0 && now_ns() - start < WAIT_MS * 1000000ull) {
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
@@ -142,7 +142,7 @@ static void wait_released(struct reg *r)
 
 static void expect_released_once(struct reg *r, int on_main_only)
 {
-    ASSERT_EQ(CHURN_LOAD(&r->releases), 1);
+    ASSERT_EQ(SEQ_LOAD(&r->releases), 1);
     if (r->bad != 0)
         TEST_FAIL_("%s: violation %d (1 run after release, 2 run after removal returned, "
                    "3 release during a run, 4 release without removal)", r->name, r->bad);
@@ -160,7 +160,7 @@ static void simple_path(int signo, const char *name, int how)
     struct reg *r = new_reg(name);
     struct reg *next = new_reg("replacement");
     register_and_run(signo, r);
-    CHURN_STORE(&r->removal_began, 1);
+    SEQ_STORE(&r->removal_began, 1);
     switch (how) {
     case 0:
         ASSERT_OK(sigx_on(signo, callback, next));
@@ -181,22 +181,22 @@ static void simple_path(int signo, const char *name, int how)
         ASSERT_OK(sigx_default(signo));
         break;
     }
-    CHURN_STORE(&r->removal_returned, 1);
+    SEQ_STORE(&r->removal_returned, 1);
     /* No run was in progress: release ran inside the removing call. */
     expect_released_once(r, 1);
     if (how <= 1) {
         /* The replacement is in place and runs; then remove it too. */
         ASSERT_OK(sigx_raise(signo));
         ASSERT_TRUE(churn_read_byte(ran_pipe[0], WAIT_MS));
-        ASSERT_EQ(CHURN_LOAD(&next->runs), 1);
-        CHURN_STORE(&next->removal_began, 1);
+        ASSERT_EQ(SEQ_LOAD(&next->runs), 1);
+        SEQ_STORE(&next->removal_began, 1);
         ASSERT_OK(sigx_on(signo, NULL, NULL));
-        CHURN_STORE(&next->removal_returned, 1);
-        ASSERT_EQ(CHURN_LOAD(&next->releases), how == 1 ? 1 : 0);
+        SEQ_STORE(&next->removal_returned, 1);
+        ASSERT_EQ(SEQ_LOAD(&next->releases), how == 1 ? 1 : 0);
         ASSERT_EQ(next->bad, 0);
     }
-    ASSERT_EQ(CHURN_LOAD(&r->runs), 1);
-    ASSERT_EQ(CHURN_LOAD(&r->releases), 1); /* still once */
+    ASSERT_EQ(SEQ_LOAD(&r->runs), 1);
+    ASSERT_EQ(SEQ_LOAD(&r->releases), 1); /* still once */
 }
 
 /* ---- removal from another thread while the callback runs --------------- */
@@ -210,12 +210,12 @@ struct removal {
 static void *remover_main(void *arg)
 {
     struct removal *rm = arg;
-    CHURN_STORE(&rm->r->removal_began, 1);
+    SEQ_STORE(&rm->r->removal_began, 1);
     ASSERT_OK(sigx_on(rm->signo, NULL, NULL));
-    CHURN_STORE(&rm->r->removal_returned, 1);
+    SEQ_STORE(&rm->r->removal_returned, 1);
     /* The run had to end before this returned. */
-    ASSERT_EQ(CHURN_LOAD(&rm->r->running), 0);
-    CHURN_STORE(&rm->done, 1);
+    ASSERT_EQ(SEQ_LOAD(&rm->r->running), 0);
+    SEQ_STORE(&rm->done, 1);
     return NULL;
 }
 
@@ -223,7 +223,7 @@ static void removal_during_run(int signo)
 {
     struct reg *r = new_reg("sigx_on(NULL) from another thread during a run");
     register_and_run(signo, r);
-    CHURN_STORE(&r->block_pipe, go_pipe[0]);
+    SEQ_STORE(&r->block_pipe, go_pipe[0]);
     ASSERT_OK(sigx_raise(signo));
     ASSERT_TRUE(churn_read_byte(started_pipe[0], WAIT_MS));
     struct removal rm = {signo, r, 0};
@@ -231,19 +231,19 @@ static void removal_during_run(int signo)
     ASSERT_EQ(pthread_create(&remover, NULL, remover_main, &rm), 0);
     /* The run is blocked: neither the removal nor release may finish. The
      * remover may not even have started; either way nothing is released. */
-    ASSERT_EQ(CHURN_LOAD(&r->releases), 0);
+    ASSERT_EQ(SEQ_LOAD(&r->releases), 0);
     churn_write_byte(go_pipe[1]);
     ASSERT_TRUE(churn_read_byte(ran_pipe[0], WAIT_MS));
-    ASSERT_EQ(churn_timed_join(remover, NULL, WAIT_MS / 1000), 0);
+    ASSERT_EQ(timed_join(remover, NULL, WAIT_MS / 1000), 0);
     ASSERT_EQ(rm.done, 1);
     wait_released(r);
     /* On the remover's thread or the dispatcher's: the remover has ended,
      * so compare with the dispatcher only when it is not the remover. */
-    ASSERT_EQ(CHURN_LOAD(&r->releases), 1);
+    ASSERT_EQ(SEQ_LOAD(&r->releases), 1);
     ASSERT_EQ(r->bad, 0);
     ASSERT_TRUE(pthread_equal(r->release_thread, remover) ||
                 pthread_equal(r->release_thread, dispatcher));
-    ASSERT_EQ(CHURN_LOAD(&r->runs), 2);
+    ASSERT_EQ(SEQ_LOAD(&r->runs), 2);
     printf("%s: released once, on the %s thread\n", r->name,
            pthread_equal(r->release_thread, remover) ? "removing" : "dispatching");
 }
@@ -258,10 +258,10 @@ static void removal_inside(int signo)
     ASSERT_OK(r->inside_rc);
     ASSERT_EQ(r->releases_inside, 0);
     wait_released(r);
-    ASSERT_EQ(CHURN_LOAD(&r->releases), 1);
+    ASSERT_EQ(SEQ_LOAD(&r->releases), 1);
     ASSERT_EQ(r->bad, 0);
     ASSERT_TRUE(pthread_equal(r->release_thread, dispatcher));
-    ASSERT_EQ(CHURN_LOAD(&r->runs), 1);
+    ASSERT_EQ(SEQ_LOAD(&r->runs), 1);
     printf("%s: returned %d inside, released once after the run, on the dispatching "
            "thread\n", r->name, r->inside_rc);
 }
@@ -274,7 +274,7 @@ static void null_release_and_errors(int signo)
     ASSERT_OK(sigx_on_release(signo, callback, plain, NULL));
     ASSERT_OK(sigx_raise(signo));
     ASSERT_TRUE(churn_read_byte(ran_pipe[0], WAIT_MS));
-    ASSERT_EQ(CHURN_LOAD(&plain->runs), 1);
+    ASSERT_EQ(SEQ_LOAD(&plain->runs), 1);
 
     /* Errors: the registration in place stays, nothing is released. */
     struct reg *keep = new_reg("kept across errors");
@@ -288,17 +288,17 @@ static void null_release_and_errors(int signo)
     ASSERT_EQ(sigx_on_release(SIGSEGV, callback, refused, release), SIGX_ERR_FORBIDDEN);
     ASSERT_EQ(sigx_on_release(32, callback, refused, release), SIGX_ERR_FORBIDDEN);
     ASSERT_EQ(sigx_is_installed(SIGSEGV), 0);
-    ASSERT_EQ(CHURN_LOAD(&refused->releases), 0);
-    ASSERT_EQ(CHURN_LOAD(&keep->releases), 0);
+    ASSERT_EQ(SEQ_LOAD(&refused->releases), 0);
+    ASSERT_EQ(SEQ_LOAD(&keep->releases), 0);
     ASSERT_OK(sigx_raise(signo));
     ASSERT_TRUE(churn_read_byte(ran_pipe[0], WAIT_MS));
-    ASSERT_EQ(CHURN_LOAD(&keep->runs), 1);
-    ASSERT_EQ(CHURN_LOAD(&plain->runs), 1);
-    CHURN_STORE(&keep->removal_began, 1);
+    ASSERT_EQ(SEQ_LOAD(&keep->runs), 1);
+    ASSERT_EQ(SEQ_LOAD(&plain->runs), 1);
+    SEQ_STORE(&keep->removal_began, 1);
     ASSERT_OK(sigx_uninstall(signo));
-    CHURN_STORE(&keep->removal_returned, 1);
+    SEQ_STORE(&keep->removal_returned, 1);
     expect_released_once(keep, 1);
-    ASSERT_EQ(CHURN_LOAD(&refused->releases), 0);
+    ASSERT_EQ(SEQ_LOAD(&refused->releases), 0);
     ASSERT_EQ(refused->bad, 0);
     ASSERT_EQ(plain->bad, 0);
     printf("release == NULL accepted; errors left the registration and released nothing\n");
@@ -321,7 +321,7 @@ int main(void)
     removal_inside(SIGURG);
     null_release_and_errors(SIGCHLD);
 
-    CHURN_STORE(&stop_dispatcher, 1);
+    SEQ_STORE(&stop_dispatcher, 1);
     ASSERT_EQ(pthread_join(dispatcher, NULL), 0);
     TEST_PASS("test_callback_release");
     return 0;

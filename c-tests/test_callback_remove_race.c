@@ -6,6 +6,7 @@
  * A callback that starts for a removed generation, or is still running
  * when the removal has returned, is a failure. */
 #include "test.h"
+#include "helpers.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -103,7 +104,7 @@ int main(void)
     __atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
     ASSERT_EQ(pthread_join(thread, NULL), 0);
     ASSERT_SYS(kill(flooder, SIGKILL));
-    ASSERT_SYS(waitpid(flooder, &status, 0));
+    status = wait_child(flooder);
     ASSERT_TRUE(WIFSIGNALED(status));
 
     printf("# %ld callbacks over %d generations\n", calls, GENERATIONS);

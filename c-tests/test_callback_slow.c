@@ -1,5 +1,5 @@
-/* Issue #12, "Callbacks hold nothing" (API.md v0.2): no lock of sigx is
- * held while a callback runs.
+/* Issue #12, "Callbacks hold nothing" (sigx_dispatch in sigx.h): no lock
+ * of sigx is held while a callback runs.
  *
  * 1. A SIGHUP callback that takes 1.5 s runs on a dispatcher thread.
  *    Meanwhile, on the main thread, sigx_ignore(SIGINT), sigx_on(SIGUSR2,
@@ -32,7 +32,7 @@ static int slow_returned;
 static void *dispatcher_main(void *arg)
 {
     (void)arg;
-    while (!CHURN_LOAD(&stop_dispatcher)) {
+    while (!SEQ_LOAD(&stop_dispatcher)) {
         int rc = sigx_dispatch(100);
         if (rc == SIGX_ERR_NOT_INSTALLED) {
             struct timespec ts = {0, 1000000};
@@ -57,7 +57,7 @@ static void slow_callback(const sigx_info *info, void *user)
     (void)user;
     churn_write_byte(started_pipe[1]);
     sleep_ns(SLOW_NS); /* the work this test is about, not a synchronisation */
-    CHURN_STORE(&slow_returned, 1);
+    SEQ_STORE(&slow_returned, 1);
 }
 
 static void other_callback(const sigx_info *info, void *user)
@@ -100,13 +100,13 @@ static int inside_rc = 1;
 static void removing_callback(const sigx_info *info, void *user)
 {
     (void)user;
-    CHURN_STORE(&inside_rc, sigx_on(info->signo, NULL, NULL));
+    SEQ_STORE(&inside_rc, sigx_on(info->signo, NULL, NULL));
     churn_write_byte(done_pipe[1]);
 }
 
 static uint64_t timed_ns(int rc, uint64_t start, const char *what)
 {
-    uint64_t took = churn_now_ns() - start;
+    uint64_t took = now_ns() - start;
     if (rc != SIGX_OK)
         TEST_FAIL_("%s returned %d (%s)", what, rc, sigx_strerror(rc));
     printf("%s: %.3f s\n", what, (double)took / 1e9);
@@ -130,26 +130,26 @@ int main(void)
     /* ---- parts 1 and 2 ---- */
     ASSERT_OK(sigx_raise(SIGHUP));
     ASSERT_TRUE(churn_read_byte(started_pipe[0], WAIT_MS));
-    uint64_t slow_started = churn_now_ns();
+    uint64_t slow_started = now_ns();
     uint64_t t, took[4];
-    t = churn_now_ns();
+    t = now_ns();
     took[0] = timed_ns(sigx_ignore(SIGINT), t, "sigx_ignore(SIGINT)");
-    t = churn_now_ns();
+    t = now_ns();
     took[1] = timed_ns(sigx_on(SIGUSR2, other_callback, NULL), t, "sigx_on(SIGUSR2, cb)");
-    t = churn_now_ns();
+    t = now_ns();
     took[2] = timed_ns(sigx_uninstall(SIGUSR1), t, "sigx_uninstall(SIGUSR1)");
-    t = churn_now_ns();
+    t = now_ns();
     took[3] = timed_ns(sigx_default(SIGTERM), t, "sigx_default(SIGTERM)");
-    int still_running = !CHURN_LOAD(&slow_returned);
+    int still_running = !SEQ_LOAD(&slow_returned);
     printf("the slow SIGHUP callback was %s after %.3f s\n",
            still_running ? "still running" : "already done", churn_seconds_since(slow_started));
     for (int i = 0; i < 4; i++)
         ASSERT_LT(took[i], BOUND_NS);
 
     /* Part 2: removing the running callback's registration waits for it. */
-    t = churn_now_ns();
+    t = now_ns();
     ASSERT_OK(sigx_on(SIGHUP, NULL, NULL));
-    ASSERT_EQ(CHURN_LOAD(&slow_returned), 1);
+    ASSERT_EQ(SEQ_LOAD(&slow_returned), 1);
     printf("sigx_on(SIGHUP, NULL) returned after the callback, %.3f s\n",
            churn_seconds_since(t));
 
@@ -162,7 +162,7 @@ int main(void)
     ASSERT_OK(sigx_raise(SIGWINCH));
     ASSERT_TRUE(churn_read_byte(started_pipe[0], WAIT_MS));
     churn_write_byte(go_pipe[1]);
-    if (churn_timed_join(holder, NULL, WAIT_MS / 1000) != 0)
+    if (timed_join(holder, NULL, WAIT_MS / 1000) != 0)
         TEST_FAIL_("deadlock: sigx_ignore(SIGINT) did not return in %d s while a SIGWINCH "
                    "callback waited for a lock its caller holds", WAIT_MS / 1000);
     ASSERT_TRUE(churn_read_byte(done_pipe[0], WAIT_MS));
@@ -174,10 +174,10 @@ int main(void)
     if (!churn_read_byte(done_pipe[0], WAIT_MS))
         TEST_FAIL_("sigx_on(SIGHUP, NULL) from inside the SIGHUP callback did not return "
                    "in %d s", WAIT_MS / 1000);
-    ASSERT_OK(CHURN_LOAD(&inside_rc));
+    ASSERT_OK(SEQ_LOAD(&inside_rc));
     ASSERT_EQ(sigx_is_installed(SIGHUP), 1); /* removing a callback changes nothing else */
 
-    CHURN_STORE(&stop_dispatcher, 1);
+    SEQ_STORE(&stop_dispatcher, 1);
     ASSERT_EQ(pthread_join(dispatcher, NULL), 0);
     TEST_PASS("test_callback_slow");
     return 0;

@@ -51,8 +51,8 @@ static int near_here(const void *p, const void *here)
 static void plain(int signo)
 {
     if (signo != sig)
-        CHURN_ADD(&violations, 1);
-    CHURN_ADD(&plain_calls, 1);
+        SEQ_ADD(&violations, 1);
+    SEQ_ADD(&plain_calls, 1);
 }
 
 static void full(int signo, siginfo_t *si, void *ctx)
@@ -66,14 +66,14 @@ static void full(int signo, siginfo_t *si, void *ctx)
         ok = si->si_signo == sig &&
              (REL_UNDER_TSAN || si->si_code == SI_QUEUE || si->si_code == SI_TKILL);
     if (!ok)
-        CHURN_ADD(&violations, 1);
-    CHURN_ADD(&full_calls, 1);
+        SEQ_ADD(&violations, 1);
+    SEQ_ADD(&full_calls, 1);
 }
 
 static void *waiter_main(void *arg)
 {
     (void)arg;
-    while (!CHURN_LOAD(&stop)) {
+    while (!SEQ_LOAD(&stop)) {
         sigx_info info;
         int rc = sigx_wait(SIGX_BIT(sig), &info, 50);
         if (rc != SIGX_OK && rc != SIGX_ERR_TIMEOUT && rc != SIGX_ERR_NOT_INSTALLED)
@@ -87,7 +87,7 @@ static void *waiter_main(void *arg)
 static void *raiser_main(void *arg)
 {
     (void)arg;
-    for (unsigned long n = 0; !CHURN_LOAD(&stop); n++) {
+    for (unsigned long n = 0; !SEQ_LOAD(&stop); n++) {
         int rc = rel_raise(sig);
         if (rc != SIGX_OK)
             TEST_FAIL_("sigx_raise returned %d (%s)", rc, sigx_strerror(rc));
@@ -128,8 +128,8 @@ int main(void)
     ASSERT_OK(sigx_block(SIGX_BIT(sig), NULL));
 
     long iterations = 0;
-    uint64_t start = churn_now_ns();
-    for (long i = 0; i < 1000 || churn_now_ns() - start < run_ns; i++, iterations++) {
+    uint64_t start = now_ns();
+    for (long i = 0; i < 1000 || now_ns() - start < run_ns; i++, iterations++) {
         ASSERT_OK(sigx_uninstall(sig));
         if (i % 2 == 0)
             churn_set_siginfo(sig, full);
@@ -139,8 +139,8 @@ int main(void)
     }
 
     churn_write_byte(stop_pipe[1]);
-    rel_expect_clean_exit(flooder, "flooder");
-    CHURN_STORE(&stop, 1);
+    reap_clean(flooder, "flooder");
+    SEQ_STORE(&stop, 1);
     ASSERT_EQ(pthread_join(raiser, NULL), 0);
     for (int i = 0; i < WAITERS; i++)
         ASSERT_EQ(pthread_join(waiters[i], NULL), 0);
@@ -152,7 +152,7 @@ int main(void)
     sigx_info info;
     while (sigx_wait(SIGX_BIT(sig), &info, 0) == SIGX_OK) {
     }
-    long before = CHURN_LOAD(&full_calls);
+    long before = SEQ_LOAD(&full_calls);
     ASSERT_OK(sigx_unblock(SIGX_BIT(sig), NULL)); /* pending ones arrive now */
     ASSERT_OK(rel_raise(sig));
     for (;;) { /* the raised one is the newest record */
@@ -160,17 +160,17 @@ int main(void)
         if (info.code == SI_TKILL || REL_UNDER_TSAN)
             break;
     }
-    ASSERT_GT(CHURN_LOAD(&full_calls), before);
+    ASSERT_GT(SEQ_LOAD(&full_calls), before);
     ASSERT_OK(sigx_uninstall(sig));
 
-    sigx_stats st = rel_stats(sig);
+    sigx_stats st = stats_of(sig);
     printf("%ld switches: %ld calls of the one-argument predecessor, %ld of the "
            "three-argument one, %ld with wrong arguments; sigx saw %llu deliveries\n",
-           iterations, CHURN_LOAD(&plain_calls), CHURN_LOAD(&full_calls),
-           CHURN_LOAD(&violations), (unsigned long long)st.delivered);
-    ASSERT_EQ(CHURN_LOAD(&violations), 0);
-    ASSERT_GT(CHURN_LOAD(&plain_calls), 0);
-    ASSERT_GT(CHURN_LOAD(&full_calls), 0);
+           iterations, SEQ_LOAD(&plain_calls), SEQ_LOAD(&full_calls),
+           SEQ_LOAD(&violations), (unsigned long long)st.delivered);
+    ASSERT_EQ(SEQ_LOAD(&violations), 0);
+    ASSERT_GT(SEQ_LOAD(&plain_calls), 0);
+    ASSERT_GT(SEQ_LOAD(&full_calls), 0);
     TEST_PASS("test_chain_arity");
     return 0;
 }

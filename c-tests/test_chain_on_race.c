@@ -40,7 +40,7 @@ static void foreign(int signo, siginfo_t *si, void *ctx)
     (void)si;
     (void)ctx;
     if (signo == SIG)
-        CHURN_ADD(&foreign_calls, 1);
+        SEQ_ADD(&foreign_calls, 1);
 }
 
 static void callback(const sigx_info *info, void *user)
@@ -49,25 +49,18 @@ static void callback(const sigx_info *info, void *user)
     (void)user; /* never dispatched: the records are taken by sigx_wait */
 }
 
-static void delay(int32_t turns, uint32_t *rnd)
-{
-    if (turns > 0)
-        churn_spin((uint32_t)turns);
-    churn_spin(churn_rand(rnd) % 256);
-}
-
 static void *chain_main(void *arg)
 {
     uint32_t rnd = 0x2545f491u;
     (void)arg;
     for (;;) {
         pthread_barrier_wait(&start_line);
-        if (CHURN_LOAD(&done))
+        if (SEQ_LOAD(&done))
             return NULL;
-        delay(-CHURN_LOAD(&offset), &rnd);
-        CHURN_STORE(&a_start_ns, churn_now_ns());
+        churn_delay(-SEQ_LOAD(&offset), &rnd);
+        SEQ_STORE(&a_start_ns, now_ns());
         ASSERT_OK(sigx_install(SIG, SIGX_CHAIN));
-        CHURN_STORE(&a_end_ns, churn_now_ns());
+        SEQ_STORE(&a_end_ns, now_ns());
         pthread_barrier_wait(&finish_line);
     }
 }
@@ -78,11 +71,11 @@ static void *on_main(void *arg)
     (void)arg;
     for (;;) {
         pthread_barrier_wait(&start_line);
-        if (CHURN_LOAD(&done))
+        if (SEQ_LOAD(&done))
             return NULL;
-        delay(CHURN_LOAD(&offset), &rnd);
-        CHURN_STORE(&b_start_ns, churn_now_ns());
-        if (CHURN_LOAD(&round_no) % 2 == 0)
+        churn_delay(SEQ_LOAD(&offset), &rnd);
+        SEQ_STORE(&b_start_ns, now_ns());
+        if (SEQ_LOAD(&round_no) % 2 == 0)
             ASSERT_OK(sigx_on(SIG, callback, NULL));
         else
             ASSERT_OK(sigx_on(SIG, NULL, NULL));
@@ -106,31 +99,31 @@ int main(void)
         int rc = sigx_uninstall(SIG);
         ASSERT_TRUE(rc == SIGX_OK || (r == 0 && rc == SIGX_ERR_NOT_INSTALLED));
         ASSERT_EQ(sigx_is_installed(SIG), 0);
-        CHURN_STORE(&round_no, r);
+        SEQ_STORE(&round_no, r);
 
         pthread_barrier_wait(&start_line);
         pthread_barrier_wait(&finish_line);
 
-        uint64_t as = CHURN_LOAD(&a_start_ns), ae = CHURN_LOAD(&a_end_ns);
-        uint64_t bs = CHURN_LOAD(&b_start_ns);
+        uint64_t as = SEQ_LOAD(&a_start_ns), ae = SEQ_LOAD(&a_end_ns);
+        uint64_t bs = SEQ_LOAD(&b_start_ns);
         if (bs >= as && bs <= ae)
             overlapped++;
-        int32_t off = CHURN_LOAD(&offset) + (bs < (as + ae) / 2 ? 16 : -16);
-        CHURN_STORE(&offset, off > 100000 || off < -100000 ? 0 : off);
+        int32_t off = SEQ_LOAD(&offset) + (bs < (as + ae) / 2 ? 16 : -16);
+        SEQ_STORE(&offset, off > 100000 || off < -100000 ? 0 : off);
 
         ASSERT_EQ(sigx_is_installed(SIG), 1);
-        long before = CHURN_LOAD(&foreign_calls);
+        long before = SEQ_LOAD(&foreign_calls);
         ASSERT_OK(sigx_raise(SIG));
         sigx_info info;
         ASSERT_OK(sigx_wait(SIGX_BIT(SIG), &info, 10000));
         ASSERT_EQ(info.signo, SIG);
         ASSERT_EQ(sigx_wait(SIGX_BIT(SIG), &info, 0), SIGX_ERR_TIMEOUT);
-        if (CHURN_LOAD(&foreign_calls) != before + 1 && lost_chain++ < 5)
+        if (SEQ_LOAD(&foreign_calls) != before + 1 && lost_chain++ < 5)
             fprintf(stderr, "round %ld (B: sigx_on(%s)): the foreign handler was %s\n", r,
                     r % 2 == 0 ? "cb" : "NULL",
-                    CHURN_LOAD(&foreign_calls) == before ? "not called" : "called twice");
+                    SEQ_LOAD(&foreign_calls) == before ? "not called" : "called twice");
     }
-    CHURN_STORE(&done, 1);
+    SEQ_STORE(&done, 1);
     pthread_barrier_wait(&start_line);
     ASSERT_EQ(pthread_join(a, NULL), 0);
     ASSERT_EQ(pthread_join(b, NULL), 0);

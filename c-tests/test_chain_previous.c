@@ -1,4 +1,4 @@
-/* SIGX_CHAIN (API.md "Installing"): after recording, sigx calls the
+/* SIGX_CHAIN (in sigx.h): after recording, sigx calls the
  * disposition it replaced when it first changed the signal, in whichever
  * form that handler was installed (SA_SIGINFO or plain); without the flag
  * it does not; SIG_IGN and SIG_DFL predecessors are never "called" (the
@@ -13,13 +13,6 @@
 
 static volatile sig_atomic_t info_calls, plain_calls, last_signo, last_code;
 static volatile uint64_t last_value, called_at;
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void info_handler(int signo, siginfo_t *si, void *ctx)
 {

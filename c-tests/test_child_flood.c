@@ -1,14 +1,14 @@
-/* API.md "Children": 500 watched children end within the same millisecond
- * (all blocked reading one pipe that is closed at once), and the kernel
- * merges their SIGCHLDs; sigx still returns exactly one exit record each,
- * with the right pid, code and status (exit codes, a plain killing signal,
- * a core-dumping signal with RLIMIT_CORE 0: CLD_DUMPED or CLD_KILLED as
- * the kernel says). Unwatched children in the same burst are neither
+/* sigx_child_watch (sigx.h): 500 watched children end within the same
+ * millisecond (all blocked reading one pipe that is closed at once), and the
+ * kernel merges their SIGCHLDs; sigx still returns exactly one exit record
+ * each, with the right pid, code and status (exit codes, a plain killing
+ * signal, a core-dumping signal with RLIMIT_CORE 0: CLD_DUMPED or CLD_KILLED
+ * as the kernel says). Unwatched children in the same burst are neither
  * reaped nor reported twice. Five rounds, one per way of taking records:
  * sigx_wait with SIGX_CHILD_REAP (no zombie left), sigx_wait without it
  * (every child still waitable, with the same status), sigx_fd + drain,
- * sigx_dispatch, and sigx_wait with SIGCHLD blocked (taken from the
- * kernel). The accounting identity holds for SIGCHLD throughout.
+ * sigx_dispatch, and sigx_wait with SIGCHLD blocked (taken from the kernel).
+ * The accounting identity holds for SIGCHLD throughout.
  * ctest: RUN_SERIAL (hundreds of processes at once) */
 #include "test.h"
 #include "helpers.h"

@@ -1,4 +1,4 @@
-/* API.md "Children" with several consumers: 500 watched children end
+/* sigx_child_watch (sigx.h) with several consumers: 500 watched children end
  * together while four threads take SIGCHLD records at once (two of them
  * with SIGCHLD blocked, so they take deliveries from the kernel, two with
  * it unblocked, so the handler runs on them). Each exit is returned once,

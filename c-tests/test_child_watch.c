@@ -1,10 +1,11 @@
-/* API.md "Children", one child at a time: argument, state and not-found
- * errors in the contract's order, watching after the exit (with the
- * kernel's record still queued, and already taken), unwatching (also
- * after the record was queued), watching again to change the flags, stop
- * and continue records passing through, the fields of a record sigx made,
- * sigx_fd readable for an exit found by a watch, pidfds close-on-exec and
- * closed once the exit is reported, and the accounting identity. */
+/* sigx_child_watch and sigx_child_unwatch (sigx.h), one child at a time:
+ * argument, state and not-found errors in the order of their checks,
+ * watching after the exit (with the kernel's record still queued, and
+ * already taken), unwatching (also after the record was queued), watching
+ * again to change the flags, stop and continue records passing through, the
+ * fields of a record sigx made, sigx_fd readable for an exit found by a
+ * watch, pidfds close-on-exec and closed once the exit is reported, and the
+ * accounting identity. */
 #include "test.h"
 #include "helpers.h"
 

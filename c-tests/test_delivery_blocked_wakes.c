@@ -15,13 +15,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-static uint64_t thread_mask(void)
-{
-    uint64_t m;
-    ASSERT_OK(sigx_block(0, &m));
-    return m;
-}
-
 struct waiter {
     uint64_t mask;
     int64_t timeout;
@@ -34,11 +27,11 @@ struct waiter {
 static void *wait_main(void *arg)
 {
     struct waiter *w = arg;
-    w->mask_before = thread_mask();
+    w->mask_before = pthread_mask_now();
     char c = 1;
     ASSERT_EQ(write(w->ready[1], &c, 1), 1);
     w->rc = sigx_wait(w->mask, &w->info, w->timeout);
-    w->mask_after = thread_mask();
+    w->mask_after = pthread_mask_now();
     return NULL;
 }
 

@@ -1,4 +1,4 @@
-/* The blocking drain loop (issue #11, API.md "Receiving without surprises").
+/* The blocking drain loop (issue #11, "Receiving without surprises").
  *
  * An event loop sleeps in poll() on sigx_fd() and, as careful programs do,
  * blocks every signal around its drain: pthread_sigmask(SIG_BLOCK, all,

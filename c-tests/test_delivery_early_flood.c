@@ -1,6 +1,5 @@
-/* A flood before the first wait, and what idle queues cost (issue #11,
- * API.md "Queues grow as needed" and "Blocked signals are taken from the
- * kernel").
+/* A flood before the first wait, and what idle queues cost (issue #11;
+ * SIGX_CAPACITY_DEFAULT and sigx_wait in sigx.h).
  *
  * The default capacity is 65,536 records (SIGX_CAPACITY_DEFAULT; the most
  * is SIGX_CAPACITY_MAX, 1,048,576), and memory is touched only as records

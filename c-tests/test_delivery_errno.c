@@ -1,4 +1,4 @@
-/* The handler saves and restores errno (API.md "The pending queue"). A
+/* The handler saves and restores errno. A
  * checker thread sets errno to a known value and keeps reading it back
  * while a child process floods us with signals. The main thread blocks the
  * signal, so deliveries interrupt the checker, except those the main
@@ -67,7 +67,6 @@ int main(void)
     sigx_stats st;
     uint64_t records = 0, dropped = 0;
     pid_t child;
-    int status;
 
     roomy_sigpending(); /* see helpers.h */
     sig = SIGRTMIN + 6;
@@ -107,8 +106,7 @@ int main(void)
         records++;
         dropped += info.dropped;
     }
-    ASSERT_SYS(waitpid(child, &status, 0));
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    reap_clean(child, "the sender");
     __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
     ASSERT_EQ(pthread_join(checker, NULL), 0);
 

@@ -1,4 +1,4 @@
-/* A descriptor per mask (issue #11, API.md "Descriptors per mask").
+/* A descriptor per mask (issue #11, sigx_fd_mask in sigx.h).
  *
  * An event loop that drains only its own signals
  * (sigx_wait(SIGX_BIT(SIGUSR1), &info, 0)) must be able to sleep while
@@ -26,13 +26,6 @@
 #define QUIET_MS 200
 #define WAIT_MS 10000
 #define KVALUE UINT64_C(0x5eed00000000abcd)
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Drain `mask` as an event loop would; returns how many records came. */
 static int drain(uint64_t mask, int expect_signo)

@@ -1,5 +1,5 @@
-/* A process signalling itself: the fields of each record (API.md "The
- * record"). sigx_raise sends to the calling thread (SI_TKILL), sigx_send
+/* A process signalling itself: the fields of each record (sigx_info in
+ * sigx.h). sigx_raise sends to the calling thread (SI_TKILL), sigx_send
  * uses sigqueue (SI_QUEUE plus the value); seq counts from 1, time_ns is the
  * CLOCK_MONOTONIC reading taken by the handler, reserved fields are zero. */
 #include "test.h"
@@ -8,13 +8,6 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    ASSERT_SYS(clock_gettime(CLOCK_MONOTONIC, &ts));
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Fields every record sent by this process has. */
 static void check_common(const sigx_info *info, int signo, uint64_t seq,

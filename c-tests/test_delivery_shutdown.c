@@ -39,17 +39,6 @@ static sigx_info handle_queued(pid_t expect_pid)
     return last;
 }
 
-/* poll() that retries on EINTR (our own signals interrupt it). */
-static int poll_in(int fd, int ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
-    int rc;
-    while ((rc = poll(&p, 1, ms)) == -1 && errno == EINTR)
-        ;
-    ASSERT_SYS(rc);
-    return rc;
-}
-
 static void work_loop_until_ctrl_c(void)
 {
     int iter;
@@ -80,7 +69,6 @@ static void sigterm_wakes_poll(void)
 {
     int fd = sigx_fd();
     pid_t child;
-    int status;
     sigx_info last;
     ASSERT_GE(fd, 0);
     fflush(stdout);
@@ -90,19 +78,18 @@ static void sigterm_wakes_poll(void)
         _exit(kill(getppid(), SIGTERM) != 0);
     running = 1;
     while (running) {
-        ASSERT_EQ(poll_in(fd, 30000), 1); /* never a timeout */
+        ASSERT_EQ(poll_readable(fd, 30000), 1); /* never a timeout */
         last = handle_queued(child);
     }
     ASSERT_EQ(last.signo, SIGTERM);
-    ASSERT_SYS(waitpid(child, &status, 0));
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    reap_clean(child, "the child");
 }
 
 /* The child keeps pressing Ctrl+C until we say stop, so one press surely
  * lands while we are blocked in read() on an empty pipe. */
 static void sigint_interrupts_read(void)
 {
-    int idle[2], stop[2], status;
+    int idle[2], stop[2];
     char c;
     pid_t child;
     ASSERT_OK(sigx_install(SIGINT, SIGX_INTERRUPT));
@@ -116,7 +103,7 @@ static void sigint_interrupts_read(void)
         do {
             if (kill(getppid(), SIGINT) != 0)
                 _exit(1);
-        } while (poll_in(stop[0], 10) == 0);
+        } while (poll_readable(stop[0], 10) == 0);
         _exit(0);
     }
     close(stop[0]);
@@ -124,8 +111,7 @@ static void sigint_interrupts_read(void)
     ASSERT_EQ(read(idle[0], &c, 1), -1);
     ASSERT_EQ(errno, EINTR);
     ASSERT_EQ(write(stop[1], "x", 1), 1);
-    ASSERT_SYS(waitpid(child, &status, 0));
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    reap_clean(child, "the child");
     running = 1;
     ASSERT_EQ(handle_queued(child).signo, SIGINT);
     ASSERT_EQ(running, 0);

@@ -1,4 +1,4 @@
-/* SIGCHLD through sigx (API.md "The record": for SIGCHLD, pid is the
+/* SIGCHLD through sigx (sigx_info in sigx.h: for SIGCHLD, pid is the
  * child's and status is the exit code for CLD_EXITED, else the signal).
  * One child event at a time: SIGCHLD is a standard signal, so two events
  * pending at once would coalesce into one delivery. */
@@ -48,11 +48,6 @@ static void expect_chld(pid_t pid, int code, int status)
     ASSERT_EQ(info.reserved0, 0);
 }
 
-static void reap(pid_t pid, int *status)
-{
-    ASSERT_EQ(waitpid(pid, status, 0), pid);
-}
-
 int main(void)
 {
     pid_t pid;
@@ -65,7 +60,7 @@ int main(void)
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         pid = spawn_exiting(codes[i]);
         expect_chld(pid, CLD_EXITED, codes[i]);
-        reap(pid, &status);
+        status = wait_child(pid);
         ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == codes[i]);
     }
 
@@ -73,13 +68,13 @@ int main(void)
     pid = spawn_sleeper();
     ASSERT_SYS(kill(pid, SIGKILL));
     expect_chld(pid, CLD_KILLED, SIGKILL);
-    reap(pid, &status);
+    status = wait_child(pid);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
     pid = spawn_sleeper();
     ASSERT_SYS(kill(pid, SIGTERM));
     expect_chld(pid, CLD_KILLED, SIGTERM);
-    reap(pid, &status);
+    status = wait_child(pid);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 
     /* Stopped and continued (sigx does not set SA_NOCLDSTOP). */
@@ -92,7 +87,7 @@ int main(void)
     expect_chld(pid, CLD_CONTINUED, SIGCONT);
     ASSERT_SYS(kill(pid, SIGKILL));
     expect_chld(pid, CLD_KILLED, SIGKILL);
-    reap(pid, &status);
+    status = wait_child(pid);
     ASSERT_TRUE(WIFSIGNALED(status));
 
     /* Nothing else arrived. */

@@ -1,5 +1,5 @@
-/* Several waiters (API.md: "Any number of threads may wait at once; each
- * record is returned to exactly one of them"). Two threads block in
+/* Several waiters (sigx_wait in sigx.h: any number of threads may wait at
+ * once, and each record goes to exactly one of them). Two threads block in
  * sigx_wait(-1) on the same mask while a child process sends N real-time
  * signals with distinct values; every value must come out exactly once
  * across both threads. Once all N have been taken, the main thread sends
@@ -72,7 +72,6 @@ int main(void)
     sigx_stats st;
     struct timespec deadline;
     pid_t child;
-    int status;
     roomy_sigpending(); /* see helpers.h */
     sig = SIGRTMIN + 4;
     /* Room for everything even if both waiters are slow to run. */
@@ -87,8 +86,7 @@ int main(void)
     if (child == 0) {
         _exit(send_values(getppid(), BASE, N));
     }
-    ASSERT_SYS(waitpid(child, &status, 0));
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    reap_clean(child, "the sender");
 
     /* Generous deadline: a lost value fails here instead of hanging. */
     ASSERT_SYS(clock_gettime(CLOCK_REALTIME, &deadline));

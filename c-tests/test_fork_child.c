@@ -1,4 +1,4 @@
-/* fork (API.md "Process life"): the child starts with an empty queue, zero
+/* fork (the top of sigx.h): the child starts with an empty queue, zero
  * figures and a sigx_fd() of its own, keeps the installed signals, carries
  * seq on from the parent, and can receive signals and exit cleanly; the
  * parent loses nothing of what it had queued.
@@ -17,34 +17,13 @@
 
 #define RT_VALUE UINT64_C(0xc41d000000000001)
 
-static int readable(int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
-    int rc;
-    while ((rc = poll(&p, 1, 0)) == -1 && errno == EINTR)
-        ;
-    ASSERT_SYS(rc);
-    ASSERT_EQ(p.revents & POLLNVAL, 0);
-    return rc == 1 && (p.revents & POLLIN);
-}
-
-static void expect_zero_stats(int signo)
-{
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(signo, &st));
-    ASSERT_U64_EQ(st.delivered, 0);
-    ASSERT_U64_EQ(st.dropped, 0);
-    ASSERT_U64_EQ(st.queued, 0);
-    ASSERT_U64_EQ(st.high_water, 0);
-}
-
 static void child_main(uint64_t parent_seq, int ready_fd)
 {
     sigx_info info;
     int fd;
     /* The parent's two records are not here; the figures start at zero. */
-    expect_zero_stats(0);
-    expect_zero_stats(SIGUSR1);
+    expect_stats(0, 0, 0, 0, 0);
+    expect_stats(SIGUSR1, 0, 0, 0, 0);
     ASSERT_EQ(sigx_wait(SIGX_ALL, &info, 0), SIGX_ERR_TIMEOUT);
     /* Still installed: the kernel kept the dispositions. */
     ASSERT_EQ(sigx_is_installed(SIGUSR1), 1);
@@ -56,14 +35,14 @@ static void child_main(uint64_t parent_seq, int ready_fd)
     ASSERT_GE(fd, 0);
     ASSERT_EQ(sigx_fd(), fd);
     ASSERT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-    ASSERT_EQ(readable(fd), 0);
+    ASSERT_EQ(poll_readable(fd, 0), 0);
     ASSERT_OK(sigx_raise(SIGUSR1));
-    ASSERT_EQ(readable(fd), 1);
+    ASSERT_EQ(poll_readable(fd, 0), 1);
     ASSERT_OK(sigx_wait(SIGX_BIT(SIGUSR1), &info, 0));
     ASSERT_EQ(info.pid, getpid());
     ASSERT_U64_EQ(info.seq, parent_seq + 1); /* carries on from the parent */
     ASSERT_EQ(sigx_wait(SIGX_ALL, &info, 0), SIGX_ERR_TIMEOUT);
-    ASSERT_EQ(readable(fd), 0); /* drained */
+    ASSERT_EQ(poll_readable(fd, 0), 0); /* drained */
 
     /* Ready: now the parent sends us a real-time signal. */
     ASSERT_EQ(write(ready_fd, "r", 1), 1);
@@ -94,7 +73,7 @@ int main(void)
     ASSERT_GE(fd, 0);
     ASSERT_OK(sigx_raise(SIGUSR1)); /* seq 1 */
     ASSERT_OK(sigx_raise(SIGUSR1)); /* seq 2 */
-    ASSERT_EQ(readable(fd), 1);
+    ASSERT_EQ(poll_readable(fd, 0), 1);
     ASSERT_SYS(pipe(ready));
 
     fflush(stdout);
@@ -108,20 +87,20 @@ int main(void)
     close(ready[1]);
     ASSERT_EQ(read(ready[0], &c, 1), 1);
     ASSERT_OK(sigx_send(child, SIGRTMIN, RT_VALUE));
-    ASSERT_EQ(waitpid(child, &status, 0), child);
+    status = wait_child(child);
     ASSERT_TRUE(WIFEXITED(status));
     ASSERT_EQ(WEXITSTATUS(status), 0);
 
     /* The parent: its records, its descriptor and its count are intact. */
     ASSERT_EQ(sigx_fd(), fd);
-    ASSERT_EQ(readable(fd), 1);
+    ASSERT_EQ(poll_readable(fd, 0), 1);
     for (uint64_t seq = 1; seq <= 2; seq++) {
         ASSERT_OK(sigx_wait(SIGX_BIT(SIGUSR1), &info, 0));
         ASSERT_U64_EQ(info.seq, seq);
         ASSERT_EQ(info.pid, getpid());
     }
     ASSERT_EQ(sigx_wait(SIGX_ALL, &info, 0), SIGX_ERR_TIMEOUT);
-    ASSERT_EQ(readable(fd), 0);
+    ASSERT_EQ(poll_readable(fd, 0), 0);
     ASSERT_OK(sigx_raise(SIGRTMIN));
     ASSERT_OK(sigx_wait(SIGX_BIT(SIGRTMIN), &info, 0));
     ASSERT_U64_EQ(info.seq, 3); /* the child's deliveries are the child's */

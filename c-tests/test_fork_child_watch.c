@@ -1,4 +1,4 @@
-/* API.md "Children": a forked child watches nothing. The parent watches
+/* sigx_child_watch (sigx.h): a forked child watches nothing. The parent watches
  * two children, then forks a third process; in it the inherited pidfds are
  * closed, the parent's watches are unknown (SIGX_ERR_NOT_FOUND), and it can
  * watch a child of its own, whose exit it gets once. The parent still gets

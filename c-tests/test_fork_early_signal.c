@@ -1,5 +1,5 @@
-/* A signal sent to a child right after fork must not vanish (API.md: "the
- * queue starts empty" in the child, and "Nothing is lost silently").
+/* A signal sent to a child right after fork must not vanish (the top of
+ * sigx.h: the child starts with empty queues; and nothing is lost silently).
  *
  * The parent sends a real-time signal to the child as soon as fork returns.
  * If the child has not run yet, the kernel delivers it at the child's first
@@ -50,7 +50,7 @@ int main(void)
         if (child == 0)
             _exit(child_main(sig));
         ASSERT_EQ(queue_retry(child, sig, VALUE), 0); /* at once */
-        ASSERT_EQ(waitpid(child, &status, 0), child);
+        status = wait_child(child);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             TEST_FAIL_("round %d: the child lost the signal sent after fork "
                        "(exit status 0x%x)", round, status);

@@ -1,5 +1,5 @@
-/* fork keeps every descriptor's number (issue #11, API.md "fork keeps the
- * descriptor's number" and "Descriptors per mask").
+/* fork keeps every descriptor's number (issue #11; sigx_fd_mask in sigx.h:
+ * "in a forked child it keeps its number").
  *
  * A pre-fork server asks for sigx_fd() and sigx_fd_mask(m) and puts both
  * numbers in its poll set before forking workers. In the child:

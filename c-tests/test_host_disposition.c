@@ -1,4 +1,4 @@
-/* sigx_disposition_get (API.md "Hosts"): what the kernel says, whoever set
+/* sigx_disposition_get (sigx.h): what the kernel says, whoever set
  * it. Every valid signal in a fresh process (compared with sigaction's own
  * answer), after sigx_install / sigx_ignore / sigx_default / sigx_uninstall,
  * and after another shared object (libsigx_test_foreign.so) took a signal

@@ -1,4 +1,4 @@
-/* Sender filtering (API.md "Hosts"): sigx_filter / sigx_refused with real
+/* Sender filtering (sigx.h): sigx_filter / sigx_refused with real
  * senders. A receiver process R (forked per scenario, so every scenario
  * starts fresh) sets a filter on SIGUSR1 and gets one SIGUSR1 from each of:
  *   itself (kill(getpid())), its parent (this test's main process), a

@@ -1,8 +1,9 @@
 /* ctest: RUN_SERIAL
  *
- * The accounting identity with a sender filter under a mixed flood (API.md
- * "Hosts"): delivered == returned + queued + dropped + refused, at a quiet
- * moment, for one real-time signal that two senders flood at once:
+ * The accounting identity with a sender filter under a mixed flood
+ * (sigx_filter and sigx_refused in sigx.h): delivered == returned +
+ * queued + dropped + refused, at a quiet moment, for one real-time signal
+ * that two senders flood at once:
  *   - a child process sigqueue()s N deliveries: refused (the filter accepts
  *     SIGX_FROM_SELF only), so none may be returned, and refused == N;
  *   - a thread of this process sends M to the process (sigx_send): accepted,

@@ -1,4 +1,4 @@
-/* API.md "Children": watches hold close-on-exec descriptors and none is
+/* sigx_child_watch (sigx.h): watches hold close-on-exec descriptors and none is
  * left behind. 10,000 cycles of fork, watch, exit and record (alternately
  * with and without SIGX_CHILD_REAP, the exit before or after the watch)
  * leave the process with the descriptors it had after the first cycle

@@ -26,17 +26,6 @@ static void count_callback(const sigx_info *info, void *user)
     callback_runs++;
 }
 
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    ASSERT_TRUE(d != NULL);
-    int n = 0;
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n; /* includes ".", ".." and the directory's own descriptor */
-}
-
 static void one_cycle(int rt, int with_fork)
 {
     sigx_info info;
@@ -79,7 +68,7 @@ static void one_cycle(int rt, int with_fork)
             /* The child replaces the eventfd; it must not leak in either. */
             _exit(sigx_fd() >= 0 ? 0 : 1);
         }
-        rel_expect_clean_exit(pid, "child");
+        reap_clean(pid, "child");
     }
 }
 

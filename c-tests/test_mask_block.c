@@ -2,6 +2,7 @@
  * sigx_kernel_pending: a blocked signal waits in the kernel and is recorded
  * only once unblocked. Masks are cross-checked with pthread_sigmask. */
 #include "test.h"
+#include "helpers.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,31 +10,11 @@
 
 #define WAIT_MS 10000
 
-/* The calling thread's blocked set, read with pthread_sigmask. */
-static uint64_t libc_mask(void)
-{
-    sigset_t set;
-    uint64_t mask = 0;
-    int s;
-    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, NULL, &set), 0);
-    for (s = 1; s <= 64; s++)
-        if (sigismember(&set, s) == 1)
-            mask |= SIGX_BIT(s);
-    return mask;
-}
-
 static uint64_t kernel_pending(void)
 {
     uint64_t mask = 12345;
     ASSERT_OK(sigx_kernel_pending(&mask));
     return mask;
-}
-
-static uint64_t queued(int signo)
-{
-    sigx_stats st;
-    ASSERT_OK(sigx_stats_get(signo, &st));
-    return st.queued;
 }
 
 /* A second thread: its mask is its own. */
@@ -54,9 +35,9 @@ static void *peer_thread(void *arg)
     /* Raised at this thread, it stays pending for this thread only. */
     ASSERT_OK(sigx_raise(SIGUSR2));
     p->pending = kernel_pending();
-    ASSERT_U64_EQ(queued(SIGUSR2), 0);
+    ASSERT_U64_EQ(stats_of(SIGUSR2).queued, 0);
     ASSERT_OK(sigx_unblock(SIGX_BIT(SIGUSR2), NULL));
-    ASSERT_U64_EQ(queued(SIGUSR2), 1); /* recorded before unblock returned */
+    ASSERT_U64_EQ(stats_of(SIGUSR2).queued, 1); /* recorded before unblock returned */
     return NULL;
 }
 
@@ -72,10 +53,10 @@ int main(void)
     ASSERT_OK(sigx_install(rt, 0));
 
     /* sigx_block(0, &old) only reads. */
-    start = libc_mask();
+    start = pthread_mask_now();
     ASSERT_OK(sigx_block(0, &old));
     ASSERT_U64_EQ(old, start);
-    ASSERT_U64_EQ(libc_mask(), start);
+    ASSERT_U64_EQ(pthread_mask_now(), start);
     /* NULL old is fine everywhere. */
     ASSERT_OK(sigx_block(0, NULL));
     ASSERT_OK(sigx_unblock(0, NULL));
@@ -85,7 +66,7 @@ int main(void)
     /* Block SIGUSR1: the old mask comes back, the new one is in place. */
     ASSERT_OK(sigx_block(usr1, &old));
     ASSERT_U64_EQ(old, start);
-    ASSERT_U64_EQ(libc_mask(), start | usr1);
+    ASSERT_U64_EQ(pthread_mask_now(), start | usr1);
     ASSERT_OK(sigx_block(usr1, &old)); /* again: no change */
     ASSERT_U64_EQ(old, start | usr1);
 
@@ -96,26 +77,26 @@ int main(void)
     ASSERT_OK(sigx_raise(SIGUSR1));
     pending = kernel_pending();
     ASSERT_TRUE(pending & usr1);
-    ASSERT_U64_EQ(queued(SIGUSR1), 0);
+    ASSERT_U64_EQ(stats_of(SIGUSR1).queued, 0);
     ASSERT_OK(sigx_wait(usr1, &info, 0));
     ASSERT_EQ(info.signo, SIGUSR1);
     ASSERT_EQ(info.pid, getpid());
     ASSERT_U64_EQ(kernel_pending() & usr1, 0);
-    ASSERT_U64_EQ(libc_mask(), start | usr1);
+    ASSERT_U64_EQ(pthread_mask_now(), start | usr1);
     ASSERT_EQ(sigx_wait(usr1, &info, 0), SIGX_ERR_TIMEOUT);
     ASSERT_OK(sigx_raise(SIGUSR1)); /* pending again, for the unblock below */
     /* Process-directed too (only this thread exists, and it blocks it). */
     ASSERT_OK(sigx_block(SIGX_BIT(rt), NULL));
     ASSERT_OK(sigx_send(getpid(), rt, 77));
     ASSERT_TRUE(kernel_pending() & SIGX_BIT(rt));
-    ASSERT_U64_EQ(queued(rt), 0);
+    ASSERT_U64_EQ(stats_of(rt).queued, 0);
 
     /* Unblocking delivers it: recorded by the time unblock returns. */
     ASSERT_OK(sigx_unblock(usr1 | SIGX_BIT(rt), &old));
     ASSERT_U64_EQ(old, start | usr1 | SIGX_BIT(rt));
-    ASSERT_U64_EQ(libc_mask(), start);
+    ASSERT_U64_EQ(pthread_mask_now(), start);
     ASSERT_U64_EQ(kernel_pending() & (usr1 | SIGX_BIT(rt)), 0);
-    ASSERT_U64_EQ(queued(SIGUSR1), 1);
+    ASSERT_U64_EQ(stats_of(SIGUSR1).queued, 1);
     ASSERT_OK(sigx_wait(usr1, &info, WAIT_MS));
     ASSERT_EQ(info.signo, SIGUSR1);
     ASSERT_EQ(info.code, SI_TKILL);
@@ -130,19 +111,19 @@ int main(void)
     ASSERT_OK(sigx_raise(SIGUSR1));
     ASSERT_OK(sigx_raise(SIGUSR1));
     ASSERT_OK(sigx_unblock(usr1, NULL));
-    ASSERT_U64_EQ(queued(SIGUSR1), 1);
+    ASSERT_U64_EQ(stats_of(SIGUSR1).queued, 1);
     ASSERT_OK(sigx_wait(usr1, &info, 0));
     TEST_PASS("standard signals coalesce while blocked");
 
     /* setmask sets exactly the given set and returns the old one. */
     ASSERT_OK(sigx_setmask(usr2 | SIGX_BIT(rt), &old));
     ASSERT_U64_EQ(old, start);
-    ASSERT_U64_EQ(libc_mask(), usr2 | SIGX_BIT(rt));
+    ASSERT_U64_EQ(pthread_mask_now(), usr2 | SIGX_BIT(rt));
     ASSERT_OK(sigx_setmask(usr1, &old));
     ASSERT_U64_EQ(old, usr2 | SIGX_BIT(rt));
-    ASSERT_U64_EQ(libc_mask(), usr1);
+    ASSERT_U64_EQ(pthread_mask_now(), usr1);
     ASSERT_OK(sigx_setmask(0, NULL));
-    ASSERT_U64_EQ(libc_mask(), 0);
+    ASSERT_U64_EQ(pthread_mask_now(), 0);
     TEST_PASS("setmask");
 
     /* SIGX_ALL: everything that can be blocked is; SIGKILL, SIGSTOP and the
@@ -150,22 +131,22 @@ int main(void)
     ASSERT_OK(sigx_block(SIGX_ALL, &old));
     ASSERT_U64_EQ(old, 0);
     ASSERT_OK(sigx_block(0, &now));
-    ASSERT_U64_EQ(now, libc_mask());
+    ASSERT_U64_EQ(now, pthread_mask_now());
     ASSERT_U64_EQ(now & (SIGX_BIT(SIGKILL) | SIGX_BIT(SIGSTOP)), 0);
     ASSERT_U64_EQ(now & (SIGX_BIT(32) | SIGX_BIT(33)), 0);
     ASSERT_U64_EQ(now, sigx_valid_signals() & ~(SIGX_BIT(SIGKILL) | SIGX_BIT(SIGSTOP)));
     ASSERT_OK(sigx_raise(SIGUSR2));
     ASSERT_TRUE(kernel_pending() & usr2);
-    ASSERT_U64_EQ(queued(SIGUSR2), 0);
+    ASSERT_U64_EQ(stats_of(SIGUSR2).queued, 0);
     ASSERT_OK(sigx_setmask(old, &now));
-    ASSERT_U64_EQ(libc_mask(), 0);
-    ASSERT_U64_EQ(queued(SIGUSR2), 1);
+    ASSERT_U64_EQ(pthread_mask_now(), 0);
+    ASSERT_U64_EQ(stats_of(SIGUSR2).queued, 1);
     ASSERT_OK(sigx_wait(usr2, &info, 0));
     /* unblock SIGX_ALL works the same way */
     ASSERT_OK(sigx_block(SIGX_ALL, NULL));
     ASSERT_OK(sigx_unblock(SIGX_ALL, &old));
     ASSERT_U64_EQ(old, now);
-    ASSERT_U64_EQ(libc_mask(), 0);
+    ASSERT_U64_EQ(pthread_mask_now(), 0);
     TEST_PASS("block SIGX_ALL");
 
     /* Per thread: another thread's block changes only its own mask, and a
@@ -179,7 +160,7 @@ int main(void)
         ASSERT_U64_EQ(p.seen_at_start, usr1);
         ASSERT_U64_EQ(p.after_block, usr1 | usr2);
         ASSERT_TRUE(p.pending & usr2);
-        ASSERT_U64_EQ(libc_mask(), usr1); /* ours did not change */
+        ASSERT_U64_EQ(pthread_mask_now(), usr1); /* ours did not change */
         ASSERT_U64_EQ(kernel_pending() & usr2, 0);
         ASSERT_OK(sigx_wait(usr2, &info, 0));
         ASSERT_EQ(info.signo, SIGUSR2);

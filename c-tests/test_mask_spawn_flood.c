@@ -1,6 +1,7 @@
-/* exec and posix_spawn in the middle of a flood (issue #11, API.md
- * "Receiving without surprises": "a program that execs, posix_spawns or
- * creates threads never passes on a mask it did not set itself").
+/* exec and posix_spawn in the middle of a flood (issue #11; the top of
+ * sigx.h: sigx never changes a thread's mask behind your back, so a program
+ * that execs, posix_spawns or creates threads never passes on a mask it did
+ * not set itself).
  *
  * A daemon that re-execs itself, or starts a helper, while a flood of a
  * real-time signal is arriving must hand the new program the mask it set

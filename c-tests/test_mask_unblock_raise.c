@@ -1,5 +1,5 @@
 /* sigx_unblock and sigx_raise keep their promises during a flood (issue
- * #11, API.md "Masks are the program's").
+ * #11; sigx_unblock and sigx_raise in sigx.h).
  *
  * While a forked sender floods a real-time signal at this (single-threaded)
  * program, which receives it with (A) a sigx_wait loop, then (B) a poll

@@ -1,10 +1,10 @@
 /* Misuse matrix: every exported function against every kind of bad argument
- * returns the status API.md documents, in API.md's order (pointers and
- * flag/timeout/mask values first, then the signal number, then state), and
- * leaves everything as it was: the disposition of every signal, what sigx
- * says is installed, every figure, the calling thread's mask, the pending
- * set, the interval timer, the eventfd and the callbacks. Out-parameters
- * must not be written on failure.
+ * returns the status sigx.h documents, in the order of its checks
+ * (pointers and flag/timeout/mask values first, then the signal number,
+ * then state), and leaves everything as it was: the disposition of every
+ * signal, what sigx says is installed, every figure, the calling thread's
+ * mask, the pending set, the interval timer, the eventfd and the
+ * callbacks. Out-parameters must not be written on failure.
  *
  * Part 1 is a table of hand-picked bad calls. Part 2 is exhaustive: every
  * signo in [-1, 65] (plus INT_MIN and INT_MAX) through every entry point
@@ -22,7 +22,7 @@
 #define SA_RESTORER 0x04000000 /* glibc adds it to every sigaction it sets */
 #endif
 
-/* ---- the rules, written from API.md ----------------------------------- */
+/* ---- the rules, written from sigx.h ------------------------------------ */
 
 static int rtmin_, rtmax_;
 
@@ -248,7 +248,7 @@ static long raw_term_hits;
 static void raw_term(int signo)
 {
     (void)signo;
-    REL_ADD(&raw_term_hits, 1);
+    SEQ_ADD(&raw_term_hits, 1);
 }
 
 static void noop_callback(const sigx_info *info, void *user)
@@ -492,8 +492,8 @@ static void undo_to_baseline(int s, const char *what)
     char buf[96];
     snprintf(buf, sizeof buf, "%s + sigx_uninstall(%d)", what, s);
     /* The figures of `s` may have moved (raise); compare them apart. */
-    baseline.stats[s] = rel_stats(s);
-    baseline.all = rel_stats(0);
+    baseline.stats[s] = stats_of(s);
+    baseline.all = stats_of(0);
     expect_unchanged(buf, __LINE__);
 }
 
@@ -644,7 +644,7 @@ int main(void)
     part2_one(INT_MAX);
     TEST_PASS("misuse: every signo in [-1, 65] through every entry point");
 
-    ASSERT_EQ(REL_LOAD(&raw_term_hits), 0);
+    ASSERT_EQ(SEQ_LOAD(&raw_term_hits), 0);
     printf("misuse: %ld checked calls, each followed by a full state comparison\n", checks);
     TEST_PASS("test_misuse_matrix");
     return 0;

@@ -27,9 +27,9 @@ static void clobbering(int signo, siginfo_t *si, void *ctx)
     (void)signo;
     (void)si;
     (void)ctx;
-    REL_ADD(&chained_runs, 1);
+    SEQ_ADD(&chained_runs, 1);
     if (in_window)
-        REL_ADD(&window_hits, 1);
+        SEQ_ADD(&window_hits, 1);
     errno = 0x7e57; /* junk: sigx must put the interrupted errno back */
 }
 
@@ -95,7 +95,7 @@ static int stop_waiter;
 static void *waiter_main(void *arg)
 {
     uint64_t mask = *(const uint64_t *)arg;
-    while (!REL_LOAD(&stop_waiter)) {
+    while (!SEQ_LOAD(&stop_waiter)) {
         sigx_info info;
         int rc = sigx_wait(mask, &info, 100);
         ASSERT_TRUE(rc == SIGX_OK || rc == SIGX_ERR_TIMEOUT);
@@ -165,8 +165,8 @@ int main(void)
 
     const long min_hits = rel_scaled(MIN_HITS, 50);
     long rounds = 0, changed = 0;
-    long long start = rel_ms();
-    while (REL_LOAD(&window_hits) < min_hits) {
+    long long start = now_ms();
+    while (SEQ_LOAD(&window_hits) < min_hits) {
         int want;
         if (rounds % 64 == 0) {
             /* errno set by a failing system call (rarely: a signal that
@@ -192,29 +192,29 @@ int main(void)
             }
             /* A flood can keep this thread in handlers most of the time:
              * stop as soon as enough deliveries hit the window. */
-            if ((i & 1023) == 1023 && REL_LOAD(&window_hits) >= min_hits)
+            if ((i & 1023) == 1023 && SEQ_LOAD(&window_hits) >= min_hits)
                 break;
         }
         in_window = 0;
         rounds++;
-        if (rounds % 128 == 0 && rel_ms() - start > 120000)
-            TEST_FAIL_("only %ld of %ld deliveries hit the window in 120 s", REL_LOAD(&window_hits),
+        if (rounds % 128 == 0 && now_ms() - start > 120000)
+            TEST_FAIL_("only %ld of %ld deliveries hit the window in 120 s", SEQ_LOAD(&window_hits),
                        min_hits);
     }
 
     char byte = 1;
     ASSERT_EQ(write(stop_pipe[1], &byte, 1), 1);
-    rel_expect_clean_exit(flooder, "flooder");
-    REL_STORE(&stop_waiter, 1);
+    reap_clean(flooder, "flooder");
+    SEQ_STORE(&stop_waiter, 1);
     ASSERT_EQ(pthread_join(waiter, NULL), 0);
 
     ASSERT_EQ(changed, 0);
-    sigx_stats all = rel_stats(0);
-    ASSERT_GT(rel_stats(s_full).dropped, 0);
+    sigx_stats all = stats_of(0);
+    ASSERT_GT(stats_of(s_full).dropped, 0);
     printf("errno: %ld check windows, %llu deliveries (%ld chained to a clobbering "
            "handler, %ld inside a window), errno never changed\n",
-           rounds, (unsigned long long)all.delivered, REL_LOAD(&chained_runs),
-           REL_LOAD(&window_hits));
+           rounds, (unsigned long long)all.delivered, SEQ_LOAD(&chained_runs),
+           SEQ_LOAD(&window_hits));
     TEST_PASS("test_safety_errno");
     return 0;
 }

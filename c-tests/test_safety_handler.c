@@ -124,11 +124,11 @@ static void chained(int signo, siginfo_t *si, void *ctx)
     (void)signo;
     (void)si;
     (void)ctx;
-    REL_ADD(&chain_runs, 1);
+    SEQ_ADD(&chain_runs, 1);
     if (!asig_shim_on_watched_stack())
-        REL_ADD(&chain_off_altstack, 1);
+        SEQ_ADD(&chain_off_altstack, 1);
     if (asig_shim_busy())
-        REL_ADD(&interrupted, 1); /* this delivery cut into malloc/free/lock */
+        SEQ_ADD(&interrupted, 1); /* this delivery cut into malloc/free/lock */
 }
 
 static int stop_work;
@@ -145,7 +145,7 @@ static void churn_memory(int who, unsigned seed, int with_lock)
 {
     void *keep[16] = {0};
     unsigned r = seed;
-    while (!REL_LOAD(&stop_work)) {
+    while (!SEQ_LOAD(&stop_work)) {
         unsigned x = lcg(&r);
         int slot = (int)(x % 16);
         switch ((x >> 4) % 4) {
@@ -196,11 +196,11 @@ static void *waiter_main(void *arg)
      * handler for the signals of `mask` while they sleep (with them
      * unblocked for the sleep only), so it needs an alternate stack too. */
     give_altstack();
-    while (!REL_LOAD(&stop_waiter)) {
+    while (!SEQ_LOAD(&stop_waiter)) {
         sigx_info info;
         int rc = sigx_wait(mask, &info, 100);
         if (rc == SIGX_OK)
-            REL_ADD(&waiter_took, 1);
+            SEQ_ADD(&waiter_took, 1);
         else
             ASSERT_EQ(rc, SIGX_ERR_TIMEOUT);
     }
@@ -274,36 +274,36 @@ int main(void)
             continue;
         if (sigx_is_installed(s_oneshot) == 0)
             ASSERT_OK(sigx_install(s_oneshot, SIGX_ONESHOT));
-        sigx_stats all = rel_stats(0);
-        if ((long)all.delivered >= min_deliveries && REL_LOAD(&interrupted) >= MIN_INTERRUPTED)
+        sigx_stats all = stats_of(0);
+        if ((long)all.delivered >= min_deliveries && SEQ_LOAD(&interrupted) >= MIN_INTERRUPTED)
             break;
         if ((long)all.delivered >= 50 * min_deliveries)
             TEST_FAIL_("only %ld of %llu deliveries interrupted malloc, free or a lock",
-                       REL_LOAD(&interrupted), (unsigned long long)all.delivered);
+                       SEQ_LOAD(&interrupted), (unsigned long long)all.delivered);
     }
     for (int i = 0; i < 16; i++)
         free(keep[i]);
 
     char byte = 1;
     ASSERT_EQ(write(stop_pipe[1], &byte, 1), 1);
-    rel_expect_clean_exit(flooder, "flooder"); /* its exit is a SIGCHLD */
-    REL_STORE(&stop_work, 1);
+    reap_clean(flooder, "flooder"); /* its exit is a SIGCHLD */
+    SEQ_STORE(&stop_work, 1);
     ASSERT_EQ(pthread_join(worker, NULL), 0);
-    REL_STORE(&stop_waiter, 1);
+    SEQ_STORE(&stop_waiter, 1);
     ASSERT_EQ(pthread_join(waiter, NULL), 0);
 
-    sigx_stats all = rel_stats(0);
-    sigx_stats full = rel_stats(s_full);
+    sigx_stats all = stats_of(0);
+    sigx_stats full = stats_of(s_full);
     ASSERT_EQ(asig_shim_violations(-1), 0);
-    ASSERT_EQ(REL_LOAD(&chain_off_altstack), 0);
-    ASSERT_GT(REL_LOAD(&chain_runs), 0);
+    ASSERT_EQ(SEQ_LOAD(&chain_off_altstack), 0);
+    ASSERT_GT(SEQ_LOAD(&chain_runs), 0);
     ASSERT_GT(full.dropped, 0);          /* the drop path ran */
-    ASSERT_GT(REL_LOAD(&waiter_took), 0); /* the wake path ran */
-    ASSERT_GT(rel_stats(SIGCHLD).delivered, 0);
+    ASSERT_GT(SEQ_LOAD(&waiter_took), 0); /* the wake path ran */
+    ASSERT_GT(stats_of(SIGCHLD).delivered, 0);
     printf("safety: %llu deliveries (%llu dropped), %ld chained, %ld interrupted "
            "malloc/free/lock; %lld allocator rounds; %ld watched calls, 0 violations\n",
            (unsigned long long)all.delivered, (unsigned long long)all.dropped,
-           REL_LOAD(&chain_runs), REL_LOAD(&interrupted), (long long)rounds + work_rounds[1],
+           SEQ_LOAD(&chain_runs), SEQ_LOAD(&interrupted), (long long)rounds + work_rounds[1],
            asig_shim_calls(-1));
     TEST_PASS("test_safety_handler");
     return 0;

@@ -3,6 +3,7 @@
  * (die of the signal after cleaning up; return for signals whose default
  * does not kill). */
 #include "test.h"
+#include "helpers.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -21,7 +22,7 @@ static int in_child(void (*body)(void))
         body();
         _exit(99); /* should not get here */
     }
-    ASSERT_SYS(waitpid(pid, &status, 0));
+    status = wait_child(pid);
     return status;
 }
 
@@ -136,7 +137,7 @@ int main(void)
     ASSERT_SYS(gone);
     if (gone == 0)
         _exit(0);
-    ASSERT_SYS(waitpid(gone, &status, 0));
+    status = wait_child(gone);
     errno = 0;
     ASSERT_EQ(sigx_send(gone, 0, 0), SIGX_ERR_SYSTEM);
     ASSERT_EQ(errno, ESRCH);

@@ -4,7 +4,7 @@
  * counts the signal as caught and its callback as registered. So a wait or
  * a dispatch on it returns SIGX_ERR_TIMEOUT instead of
  * SIGX_ERR_NOT_INSTALLED, and with timeout -1 it would hang forever, which
- * API.md's NOT_INSTALLED rule is there to prevent. */
+ * sigx_wait's SIGX_ERR_NOT_INSTALLED rule is there to prevent. */
 #include "test.h"
 
 #include <signal.h>

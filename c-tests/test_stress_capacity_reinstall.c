@@ -1,5 +1,5 @@
 /* Issue #12, the "172,701 missing" scenario: a caught signal's queue is
- * never swapped (API.md v0.2, "Descriptors per mask, queues never swapped").
+ * never swapped (sigx_set_capacity in sigx.h: SIGX_ERR_BUSY while caught).
  *
  * Three threads raise SIGUSR1 at themselves as fast as they can while the
  * main thread, ITERATIONS times (200,000, divided by SIGX_STRESS_DIV, x10
@@ -32,7 +32,7 @@ static long raised[RAISERS];
 static void *raiser_main(void *arg)
 {
     long *count = arg;
-    while (!CHURN_LOAD(&stop_raisers)) {
+    while (!SEQ_LOAD(&stop_raisers)) {
         int rc = rel_raise(SIGUSR1); /* pthread_kill to this thread */
         if (rc != SIGX_OK)
             TEST_FAIL_("sigx_raise returned %d (%s)", rc, sigx_strerror(rc));
@@ -87,7 +87,7 @@ int main(void)
             ASSERT_EQ(sigx_set_capacity(SIGUSR1, 8), SIGX_ERR_BUSY);
     }
 
-    CHURN_STORE(&stop_raisers, 1);
+    SEQ_STORE(&stop_raisers, 1);
     long total_raised = 0;
     for (int i = 0; i < RAISERS; i++) {
         ASSERT_EQ(pthread_join(raisers[i], NULL), 0);
@@ -104,7 +104,7 @@ int main(void)
     while (drain(1L << 30) == SIGX_OK) {
     }
 
-    sigx_stats st = rel_stats(SIGUSR1);
+    sigx_stats st = stats_of(SIGUSR1);
     long long missing = (long long)st.delivered -
                         (long long)(returned + st.queued + st.dropped);
     printf("%ld iterations, %ld raised + 1: delivered=%llu returned=%llu queued=%llu "

@@ -134,14 +134,14 @@ static long failures, violations, window_violations, duplicates, unchecked_seqs;
 
 static void fail_call(const char *what, int signo, int rc)
 {
-    if (CHURN_ADD(&failures, 1) <= 10)
+    if (SEQ_ADD(&failures, 1) <= 10)
         fprintf(stderr, "FAIL: %s (signal %d) returned %d (%s)\n", what, signo, rc,
                 sigx_strerror(rc));
 }
 
 static void violation(const char *what, int signo)
 {
-    if (CHURN_ADD(&violations, 1) <= 10)
+    if (SEQ_ADD(&violations, 1) <= 10)
         fprintf(stderr, "VIOLATION: %s (signal %d)\n", what, signo);
 }
 
@@ -155,12 +155,12 @@ static int stop_churn, stop_flood, stop_takers;
 
 static void tick(int who)
 {
-    CHURN_ADD(&ticks[who], 1);
+    SEQ_ADD(&ticks[who], 1);
 }
 
 static void leave(int who)
 {
-    CHURN_STORE(&gone[who], 1);
+    SEQ_STORE(&gone[who], 1);
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -171,17 +171,17 @@ static void note_record(const sigx_info *info, int k)
 {
     uint64_t seq = info->seq;
     if (seq >= SEQ_BITS) {
-        CHURN_ADD(&unchecked_seqs, 1);
+        SEQ_ADD(&unchecked_seqs, 1);
     } else {
         unsigned char bit = (unsigned char)(1u << (seq % 8));
         if (__atomic_fetch_or(&seq_seen[seq / 8], bit, __ATOMIC_SEQ_CST) & bit)
-            if (CHURN_ADD(&duplicates, 1) <= 5)
+            if (SEQ_ADD(&duplicates, 1) <= 5)
                 fprintf(stderr, "seq %llu returned twice\n", (unsigned long long)seq);
     }
     if (REL_UNDER_TSAN)
         return;
     struct sigstate *s = &st[k];
-    uint64_t lo = CHURN_LOAD(&s->open_lo);
+    uint64_t lo = SEQ_LOAD(&s->open_lo);
     int bad = lo != 0 && seq > lo;
     /* Closed windows: disjoint and in increasing order. */
     int n = __atomic_load_n(&s->nwindows, __ATOMIC_ACQUIRE);
@@ -195,7 +195,7 @@ static void note_record(const sigx_info *info, int k)
         else
             bad = 1;
     }
-    if (bad && CHURN_ADD(&window_violations, 1) <= 5)
+    if (bad && SEQ_ADD(&window_violations, 1) <= 5)
         fprintf(stderr, "signal %d: record seq %llu made while it was uninstalled and quiet\n",
                 s->signo, (unsigned long long)seq);
 }
@@ -211,9 +211,9 @@ static unsigned long callback_count;
 
 static int enter_signal(struct sigstate *s)
 {
-    CHURN_ADD(&s->active, 1);
-    if (CHURN_LOAD(&s->retiring)) {
-        CHURN_ADD(&s->active, -1);
+    SEQ_ADD(&s->active, 1);
+    if (SEQ_LOAD(&s->retiring)) {
+        SEQ_ADD(&s->active, -1);
         return 0;
     }
     return 1;
@@ -221,7 +221,7 @@ static int enter_signal(struct sigstate *s)
 
 static void leave_signal(struct sigstate *s)
 {
-    CHURN_ADD(&s->active, -1);
+    SEQ_ADD(&s->active, -1);
 }
 
 static void churn_callback(const sigx_info *info, void *user)
@@ -230,23 +230,23 @@ static void churn_callback(const sigx_info *info, void *user)
     struct sigstate *s = &st[r->k];
     if (info->signo != s->signo)
         violation("callback for another signal's record", info->signo);
-    if (CHURN_LOAD(&r->releases) != 0)
+    if (SEQ_LOAD(&r->releases) != 0)
         violation("callback ran after its release", s->signo);
-    if (CHURN_LOAD(&r->removal_returned))
+    if (SEQ_LOAD(&r->removal_returned))
         violation("callback started after its removal returned", s->signo);
-    CHURN_ADD(&r->running, 1);
-    CHURN_ADD(&r->runs, 1);
-    CHURN_ADD(&s->callbacks, 1);
+    SEQ_ADD(&r->running, 1);
+    SEQ_ADD(&r->runs, 1);
+    SEQ_ADD(&s->callbacks, 1);
     note_record(info, r->k);
     /* Now and then, remove this registration from inside. */
-    if (CHURN_ADD(&callback_count, 1) % 61 == 0 && enter_signal(s)) {
+    if (SEQ_ADD(&callback_count, 1) % 61 == 0 && enter_signal(s)) {
         if (pthread_mutex_trylock(&s->reg_lock) == 0) {
             if (s->current == r) {
-                CHURN_STORE(&r->removal_began, 1);
+                SEQ_STORE(&r->removal_began, 1);
                 int rc = sigx_on(s->signo, NULL, NULL);
                 if (rc != SIGX_OK)
                     fail_call("sigx_on(NULL) inside the callback", s->signo, rc);
-                /* From inside, the removal returns at once (API.md): runs of
+                /* From inside, the removal returns at once (sigx_on): runs of
                  * this registration that other dispatchers began before it
                  * may still be on their way into the callback, so this
                  * return does not mark the point after which none may
@@ -258,17 +258,17 @@ static void churn_callback(const sigx_info *info, void *user)
         }
         leave_signal(s);
     }
-    CHURN_ADD(&r->running, -1);
+    SEQ_ADD(&r->running, -1);
 }
 
 static void churn_release(void *user)
 {
     struct reg *r = user;
-    if (CHURN_LOAD(&r->running) != 0)
+    if (SEQ_LOAD(&r->running) != 0)
         violation("release while its callback runs", st[r->k].signo);
-    if (!CHURN_LOAD(&r->removal_began))
+    if (!SEQ_LOAD(&r->removal_began))
         violation("release before its removal began", st[r->k].signo);
-    CHURN_ADD(&r->releases, 1);
+    SEQ_ADD(&r->releases, 1);
 }
 
 static struct reg *new_reg(int k, int with_release)
@@ -277,7 +277,7 @@ static struct reg *new_reg(int k, int with_release)
     ASSERT_TRUE(r != NULL);
     r->k = k;
     r->with_release = with_release;
-    struct reg *head = CHURN_LOAD(&all_regs);
+    struct reg *head = SEQ_LOAD(&all_regs);
     do {
         r->next_all = head;
     } while (!__atomic_compare_exchange_n(&all_regs, &head, r, 0, __ATOMIC_SEQ_CST,
@@ -287,8 +287,8 @@ static struct reg *new_reg(int k, int with_release)
 
 /* ---- registration changes (caller holds s->reg_lock) -------------------- */
 
-/* SIGX_ERR_DISPLACED of API.md v0.2 ("Hosts"), by value: the header of the
- * library under test may not have it yet. */
+/* SIGX_ERR_DISPLACED (-13), by value: the sigx.h of the library under test
+ * may not declare it yet. */
 enum { STATUS_DISPLACED = -13 };
 
 enum change { REPLACE, REPLACE_RELEASE, REMOVE, UNINSTALL, IGNORE, DEFAULT };
@@ -300,7 +300,7 @@ static void change_registration(int k, enum change how)
     if (how == REPLACE || how == REPLACE_RELEASE)
         next = new_reg(k, how == REPLACE_RELEASE);
     if (old != NULL)
-        CHURN_STORE(&old->removal_began, 1);
+        SEQ_STORE(&old->removal_began, 1);
     int rc;
     const char *what;
     switch (how) {
@@ -338,11 +338,11 @@ static void change_registration(int k, enum change how)
     if (rc != SIGX_OK) {
         fail_call(what, s->signo, rc);
         if (old != NULL)
-            CHURN_STORE(&old->removal_began, 0);
+            SEQ_STORE(&old->removal_began, 0);
         return;
     }
     if (old != NULL)
-        CHURN_STORE(&old->removal_returned, 1);
+        SEQ_STORE(&old->removal_returned, 1);
     if (next != NULL)
         next->registered = 1;
     s->current = next;
@@ -430,7 +430,7 @@ static void *churner_main(void *arg)
 {
     struct churner *c = arg;
     uint32_t rnd = c->seed;
-    while (!CHURN_LOAD(&stop_churn)) {
+    while (!SEQ_LOAD(&stop_churn)) {
         churn_once(&rnd);
         c->ops++;
         tick(c->who);
@@ -444,7 +444,7 @@ static void *churner_main(void *arg)
 static void *waiter_main(void *arg)
 {
     int who = (int)(intptr_t)arg;
-    while (!CHURN_LOAD(&stop_takers)) {
+    while (!SEQ_LOAD(&stop_takers)) {
         sigx_info info;
         int rc = sigx_wait(flood_mask, &info, 50);
         if (rc == SIGX_OK) {
@@ -452,8 +452,8 @@ static void *waiter_main(void *arg)
             if (k < 0) {
                 violation("sigx_wait returned a signal outside its mask", info.signo);
             } else {
-                CHURN_ADD(&st[k].waited, 1);
-                CHURN_ADD(&st[k].reported, info.dropped);
+                SEQ_ADD(&st[k].waited, 1);
+                SEQ_ADD(&st[k].reported, info.dropped);
                 note_record(&info, k);
             }
         } else if (rc == SIGX_ERR_NOT_INSTALLED) {
@@ -471,7 +471,7 @@ static void *waiter_main(void *arg)
 static void *dispatcher_main(void *arg)
 {
     int who = (int)(intptr_t)arg;
-    while (!CHURN_LOAD(&stop_takers)) {
+    while (!SEQ_LOAD(&stop_takers)) {
         int rc = sigx_dispatch(50);
         if (rc == SIGX_ERR_NOT_INSTALLED) {
             struct timespec ts = {0, 1000000};
@@ -493,7 +493,7 @@ static void *raiser_main(void *arg)
     uint32_t rnd = 0x1234567u + (uint32_t)who;
     /* Raises between pauses: 64, divided by SIGX_STRESS_DIV. */
     const unsigned long burst = (unsigned long)rel_scaled(64, 1);
-    for (unsigned long n = 0; !CHURN_LOAD(&stop_flood); n++) {
+    for (unsigned long n = 0; !SEQ_LOAD(&stop_flood); n++) {
         int k = (int)(churn_rand(&rnd) % NSIGS);
         int rc = sigx_raise(st[k].signo);
         if (rc != SIGX_OK && !(rc == SIGX_ERR_SYSTEM && errno == EAGAIN))
@@ -515,13 +515,13 @@ static void quiet_point(void)
 {
     unsigned long seen[TICKERS];
     for (int i = 0; i < TICKERS; i++)
-        seen[i] = CHURN_LOAD(&ticks[i]);
-    uint64_t start = churn_now_ns();
+        seen[i] = SEQ_LOAD(&ticks[i]);
+    uint64_t start = now_ns();
     for (int i = 0; i < TICKERS; i++) {
-        while (CHURN_LOAD(&ticks[i]) == seen[i] && !CHURN_LOAD(&gone[i])) {
+        while (SEQ_LOAD(&ticks[i]) == seen[i] && !SEQ_LOAD(&gone[i])) {
             struct timespec ts = {0, 200000};
             nanosleep(&ts, NULL);
-            if (churn_now_ns() - start > 60000000000ull)
+            if (now_ns() - start > 60000000000ull)
                 TEST_FAIL_("thread %d made no progress for 60 s", i);
         }
     }
@@ -541,11 +541,11 @@ static long windows_checked, window_delivery_moves;
 static void retire(int k)
 {
     struct sigstate *s = &st[k];
-    CHURN_STORE(&s->retiring, 1);
-    uint64_t start = churn_now_ns();
-    while (CHURN_LOAD(&s->active) != 0) {
+    SEQ_STORE(&s->retiring, 1);
+    uint64_t start = now_ns();
+    while (SEQ_LOAD(&s->active) != 0) {
         sched_yield();
-        if (churn_now_ns() - start > 60000000000ull)
+        if (now_ns() - start > 60000000000ull)
             TEST_FAIL_("signal %d: churn did not let go in 60 s", s->signo);
     }
     ASSERT_EQ(pthread_mutex_lock(&s->reg_lock), 0);
@@ -555,13 +555,13 @@ static void retire(int k)
 
     quiet_point();
     uint64_t m1 = marker_seq();
-    CHURN_STORE(&s->open_lo, m1);
-    uint64_t delivered = rel_stats(s->signo).delivered;
+    SEQ_STORE(&s->open_lo, m1);
+    uint64_t delivered = stats_of(s->signo).delivered;
     struct timespec hold = {0, 20000000}; /* the window's length, not a synchronisation */
     nanosleep(&hold, NULL);
     ASSERT_EQ(sigx_is_installed(s->signo), 0);
-    if (rel_stats(s->signo).delivered != delivered && !REL_UNDER_TSAN &&
-        CHURN_ADD(&window_delivery_moves, 1) <= 5)
+    if (stats_of(s->signo).delivered != delivered && !REL_UNDER_TSAN &&
+        SEQ_ADD(&window_delivery_moves, 1) <= 5)
         fprintf(stderr, "signal %d: sigx counted deliveries while uninstalled and quiet\n",
                 s->signo);
     uint64_t m2 = marker_seq();
@@ -570,16 +570,16 @@ static void retire(int k)
         s->windows[s->nwindows].hi = m2;
         __atomic_store_n(&s->nwindows, s->nwindows + 1, __ATOMIC_RELEASE);
     }
-    CHURN_STORE(&s->open_lo, 0);
+    SEQ_STORE(&s->open_lo, 0);
     windows_checked++;
     s->retired++;
-    CHURN_STORE(&s->retiring, 0);
+    SEQ_STORE(&s->retiring, 0);
 }
 
 static void *retirer_main(void *arg)
 {
     (void)arg;
-    for (int k = 0; !CHURN_LOAD(&stop_churn); k = (k + 1) % NSIGS)
+    for (int k = 0; !SEQ_LOAD(&stop_churn); k = (k + 1) % NSIGS)
         retire(k);
     return NULL;
 }
@@ -590,7 +590,7 @@ static void noop_plain(int signo)
 {
     int k = index_of(signo);
     if (k >= 0)
-        CHURN_ADD(&st[k].noop_hits, 1);
+        SEQ_ADD(&st[k].noop_hits, 1);
 }
 
 static void noop_info(int signo, siginfo_t *si, void *ctx)
@@ -669,39 +669,39 @@ int main(void)
     /* This thread runs no handler from here on (see quiet_point). */
     ASSERT_OK(sigx_block(flood_mask | SIGX_BIT(marker), NULL));
 
-    uint64_t start = churn_now_ns();
-    while (churn_now_ns() - start < run_ns) {
+    uint64_t start = now_ns();
+    while (now_ns() - start < run_ns) {
         struct timespec ts = {0, 50000000}; /* the test's duration */
         nanosleep(&ts, NULL);
     }
 
     /* Stop: churn first, then the floods, then (once the kernel holds
      * nothing more for the process) the takers. */
-    CHURN_STORE(&stop_churn, 1);
+    SEQ_STORE(&stop_churn, 1);
     long ops = 0;
     for (int i = 0; i < CHURNERS; i++) {
         ASSERT_EQ(pthread_join(churners[i], NULL), 0);
         ops += ch[i].ops;
     }
     ASSERT_EQ(pthread_join(retirer, NULL), 0);
-    CHURN_STORE(&stop_flood, 1);
+    SEQ_STORE(&stop_flood, 1);
     for (int i = 0; i < RAISERS; i++)
         ASSERT_EQ(pthread_join(raisers[i], NULL), 0);
     churn_write_byte(stop_pipe[1]);
-    rel_expect_clean_exit(sender, "sender");
-    uint64_t wait_start = churn_now_ns();
+    reap_clean(sender, "sender");
+    uint64_t wait_start = now_ns();
     for (;;) {
         uint64_t pending = 0;
         ASSERT_OK(sigx_kernel_pending(&pending));
         if ((pending & flood_mask) == 0)
             break;
-        if (churn_now_ns() - wait_start > 30000000000ull)
+        if (now_ns() - wait_start > 30000000000ull)
             TEST_FAIL_("signals 0x%llx still pending after 30 s",
                        (unsigned long long)(pending & flood_mask));
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
-    CHURN_STORE(&stop_takers, 1);
+    SEQ_STORE(&stop_takers, 1);
     for (int i = 0; i < WAITERS; i++)
         ASSERT_EQ(pthread_join(waiters[i], NULL), 0);
     for (int i = 0; i < DISPATCHERS; i++)
@@ -741,7 +741,7 @@ int main(void)
     long long gap_a = 0;
     for (int k = 0; k < NSIGS; k++) {
         struct sigstate *s = &st[k];
-        sigx_stats fig = rel_stats(s->signo);
+        sigx_stats fig = stats_of(s->signo);
         long long taken = (long long)s->waited + s->callbacks;
         long long gap = (long long)fig.delivered - taken - (long long)fig.queued -
                         (long long)fig.dropped;
@@ -762,16 +762,16 @@ int main(void)
             gap_a += gap;
         }
     }
-    ASSERT_EQ(CHURN_LOAD(&failures), 0);
-    ASSERT_EQ(CHURN_LOAD(&violations), 0);
-    ASSERT_EQ(CHURN_LOAD(&duplicates), 0);
-    ASSERT_EQ(CHURN_LOAD(&window_violations), 0);
-    ASSERT_EQ(CHURN_LOAD(&window_delivery_moves), 0);
+    ASSERT_EQ(SEQ_LOAD(&failures), 0);
+    ASSERT_EQ(SEQ_LOAD(&violations), 0);
+    ASSERT_EQ(SEQ_LOAD(&duplicates), 0);
+    ASSERT_EQ(SEQ_LOAD(&window_violations), 0);
+    ASSERT_EQ(SEQ_LOAD(&window_delivery_moves), 0);
     ASSERT_EQ(bad_release, 0);
     ASSERT_EQ(gap_a, 0);
     ASSERT_GT(windows_checked, 0);
     ASSERT_GT(runs, 0);
-    if (CHURN_LOAD(&unchecked_seqs) > 0)
+    if (SEQ_LOAD(&unchecked_seqs) > 0)
         printf("%ld records with a seq beyond the duplicate check\n", unchecked_seqs);
 
     while (all_regs != NULL) {

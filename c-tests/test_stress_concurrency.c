@@ -51,14 +51,14 @@ static long noop_hits[65];
 
 static void noop_plain(int signo)
 {
-    REL_ADD(&noop_hits[signo], 1);
+    SEQ_ADD(&noop_hits[signo], 1);
 }
 
 static void noop_info(int signo, siginfo_t *si, void *ctx)
 {
     (void)si;
     (void)ctx;
-    REL_ADD(&noop_hits[signo], 1);
+    SEQ_ADD(&noop_hits[signo], 1);
 }
 
 static void set_raw_handler(int signo, int with_info)
@@ -82,7 +82,7 @@ static int failures;
 
 static void fail_once(const char *what, int signo, int rc)
 {
-    if (REL_ADD(&failures, 1) <= 10)
+    if (SEQ_ADD(&failures, 1) <= 10)
         fprintf(stderr, "FAIL: %s (signal %d): returned %d (%s)\n", what, signo, rc,
                 sigx_strerror(rc));
 }
@@ -117,7 +117,7 @@ static uint64_t flood_mask;
 static void *waiter_main(void *arg)
 {
     struct taken *t = arg;
-    while (!REL_LOAD(&stop_waiters)) {
+    while (!SEQ_LOAD(&stop_waiters)) {
         sigx_info info;
         int rc = sigx_wait(flood_mask, &info, 100);
         if (rc == SIGX_OK)
@@ -138,7 +138,7 @@ static long gen_runs, gen_violations;
 static void churn_callback(const sigx_info *info, void *user)
 {
     (void)user;
-    long n = REL_ADD(&churn_callback_runs, 1);
+    long n = SEQ_ADD(&churn_callback_runs, 1);
     /* A callback may remove itself (or its signal) from inside. */
     if (n % 97 == 0) {
         int rc = sigx_on(info->signo, NULL, NULL);
@@ -151,16 +151,16 @@ static void gen_callback(const sigx_info *info, void *user)
 {
     (void)info;
     uintptr_t gen = (uintptr_t)user;
-    if (gen != REL_LOAD(&current_gen))
-        REL_ADD(&gen_violations, 1);
-    REL_STORE(&last_ran_gen, gen);
-    REL_ADD(&gen_runs, 1);
+    if (gen != SEQ_LOAD(&current_gen))
+        SEQ_ADD(&gen_violations, 1);
+    SEQ_STORE(&last_ran_gen, gen);
+    SEQ_ADD(&gen_runs, 1);
 }
 
 static void *dispatcher_main(void *arg)
 {
     (void)arg;
-    while (!REL_LOAD(&stop_waiters)) {
+    while (!SEQ_LOAD(&stop_waiters)) {
         int rc = sigx_dispatch(100);
         if (rc == SIGX_ERR_NOT_INSTALLED) {
             struct timespec ts = {0, 200000};
@@ -256,7 +256,7 @@ static void *callback_owner_main(void *arg)
     (void)arg;
     int s = sig[CALLBACK_RT];
     for (uintptr_t gen = 1; gen <= (uintptr_t)callback_cycles; gen++) {
-        REL_STORE(&current_gen, gen);
+        SEQ_STORE(&current_gen, gen);
         int rc = sigx_on(s, gen_callback, (void *)gen);
         if (rc != SIGX_OK)
             fail_once("sigx_on(gen)", s, rc);
@@ -266,17 +266,17 @@ static void *callback_owner_main(void *arg)
              * some callback of this generation has run. */
             if ((rc = rel_raise(s)) != SIGX_OK)
                 fail_once("sigx_raise", s, rc);
-            long long start = rel_ms();
-            while (REL_LOAD(&last_ran_gen) != gen) {
+            long long start = now_ms();
+            while (SEQ_LOAD(&last_ran_gen) != gen) {
                 sched_yield();
-                if (rel_ms() - start > 30000) {
+                if (now_ms() - start > 30000) {
                     fail_once("a callback generation never ran within 30 s", s, 0);
                     break;
                 }
             }
         } else {
             /* Give this generation a chance to run; not required. */
-            for (int spin = 0; spin < 200 && REL_LOAD(&last_ran_gen) != gen; spin++)
+            for (int spin = 0; spin < 200 && SEQ_LOAD(&last_ran_gen) != gen; spin++)
                 sched_yield();
         }
         switch (gen % 4) {
@@ -293,7 +293,7 @@ static void *callback_owner_main(void *arg)
         if (rc != SIGX_OK)
             fail_once("removing the callback", s, rc);
         /* From here on, generation `gen` must never start again. */
-        REL_STORE(&current_gen, 0);
+        SEQ_STORE(&current_gen, 0);
     }
     return NULL;
 }
@@ -305,12 +305,12 @@ static uint64_t retired_delivered;
 
 static void wait_until(long *counter, long at_least, const char *what)
 {
-    long long start = rel_ms();
-    while (REL_LOAD(counter) < at_least) {
+    long long start = now_ms();
+    while (SEQ_LOAD(counter) < at_least) {
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL); /* signals interrupt it: EINTR is fine */
-        if (rel_ms() - start > 60000) {
-            fprintf(stderr, "FAIL: %s: %ld of %ld after 60 s\n", what, REL_LOAD(counter),
+        if (now_ms() - start > 60000) {
+            fprintf(stderr, "FAIL: %s: %ld of %ld after 60 s\n", what, SEQ_LOAD(counter),
                     at_least);
             exit(1);
         }
@@ -319,7 +319,7 @@ static void wait_until(long *counter, long at_least, const char *what)
 
 static long retired_sigx_seen(void)
 {
-    return (long)rel_stats(sig[RETIRED_RT]).delivered;
+    return (long)stats_of(sig[RETIRED_RT]).delivered;
 }
 
 static void *retirer_main(void *arg)
@@ -330,28 +330,28 @@ static void *retirer_main(void *arg)
     /* Only this thread may run handlers for it. */
     ASSERT_OK(sigx_unblock(one, NULL));
 
-    long long start = rel_ms();
+    long long start = now_ms();
     while (retired_sigx_seen() < retire_before) {
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
-        if (rel_ms() - start > 60000) {
+        if (now_ms() - start > 60000) {
             fprintf(stderr, "FAIL: retired signal never flooded\n");
             exit(1);
         }
     }
     ASSERT_OK(sigx_uninstall(s));
     /* Any handler for `s` ran on this thread, so none is in flight now. */
-    retired_delivered = rel_stats(s).delivered;
-    long noop_before = REL_LOAD(&noop_hits[s]);
+    retired_delivered = stats_of(s).delivered;
+    long noop_before = SEQ_LOAD(&noop_hits[s]);
     wait_until(&noop_hits[s], noop_before + retire_after,
                "retired signal reaching the restored handler");
-    ASSERT_U64_EQ(rel_stats(s).delivered, retired_delivered);
+    ASSERT_U64_EQ(stats_of(s).delivered, retired_delivered);
     ASSERT_EQ(sigx_is_installed(s), 0);
-    REL_STORE(&retire_done, 1);
+    SEQ_STORE(&retire_done, 1);
 
     /* Keep absorbing the flood of `s` (it is blocked everywhere else, so
      * it would pile up in the kernel's queue) until told to stop. */
-    while (!REL_LOAD(&stop_retirer)) {
+    while (!SEQ_LOAD(&stop_retirer)) {
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
@@ -402,7 +402,7 @@ static void flooder(pid_t target, int stop_fd, int report_fd)
  * flight; `taken` has WAITERS + 1 entries (the last is the final drain). */
 static void check_accounting(struct taken *taken, const long *sent)
 {
-    ASSERT_GT(REL_LOAD(&gen_runs), 0);
+    ASSERT_GT(SEQ_LOAD(&gen_runs), 0);
 
     /* The accounting identity for what nobody churned. */
     int checked[3] = {sig[STABLE_RT], sig[STABLE_STD], sig[RETIRED_RT]};
@@ -414,7 +414,7 @@ static void check_accounting(struct taken *taken, const long *sent)
             records += taken[t].records[s];
             reported += taken[t].dropped[s];
         }
-        sigx_stats st = rel_stats(s);
+        sigx_stats st = stats_of(s);
         ASSERT_U64_EQ(st.queued, 0);
         ASSERT_U64_EQ((uint64_t)records + st.dropped, st.delivered);
         if (s != sig[RETIRED_RT])
@@ -424,7 +424,7 @@ static void check_accounting(struct taken *taken, const long *sent)
     }
     /* Real-time signals are queued, never merged: all that was sent (plus
      * the final one) reached sigx's handler, and no value came twice. */
-    ASSERT_U64_EQ(rel_stats(sig[STABLE_RT]).delivered, (uint64_t)sent[STABLE_RT] + 1);
+    ASSERT_U64_EQ(stats_of(sig[STABLE_RT]).delivered, (uint64_t)sent[STABLE_RT] + 1);
     for (long v = 0; v <= sent[STABLE_RT]; v++) {
         int n = 0;
         for (int t = 0; t <= WAITERS; t++)
@@ -521,7 +521,7 @@ int main(void)
         ASSERT_EQ(pthread_join(churners[i], NULL), 0);
     ASSERT_EQ(pthread_join(owner, NULL), 0);
     /* The retirer fails by itself if its signal stops arriving. */
-    while (!REL_LOAD(&retire_done)) {
+    while (!SEQ_LOAD(&retire_done)) {
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
@@ -538,10 +538,10 @@ int main(void)
         ASSERT_GT(n, 0);
         have += (size_t)n;
     }
-    rel_expect_clean_exit(flood_pid, "flooder");
+    reap_clean(flood_pid, "flooder");
 
-    REL_STORE(&stop_waiters, 1);
-    REL_STORE(&stop_retirer, 1);
+    SEQ_STORE(&stop_waiters, 1);
+    SEQ_STORE(&stop_retirer, 1);
     for (int i = 0; i < WAITERS; i++)
         ASSERT_EQ(pthread_join(waiters[i], NULL), 0);
     for (int i = 0; i < DISPATCHERS; i++)
@@ -563,10 +563,10 @@ int main(void)
         account(drain, &info);
     ASSERT_TRUE(rc == SIGX_ERR_TIMEOUT || rc == SIGX_ERR_NOT_INSTALLED);
 
-    ASSERT_EQ(REL_LOAD(&failures), 0);
-    ASSERT_EQ(REL_LOAD(&gen_violations), 0);
+    ASSERT_EQ(SEQ_LOAD(&failures), 0);
+    ASSERT_EQ(SEQ_LOAD(&gen_violations), 0);
     /* The retired signal: nothing after uninstall. */
-    ASSERT_U64_EQ(rel_stats(sig[RETIRED_RT]).delivered, retired_delivered);
+    ASSERT_U64_EQ(stats_of(sig[RETIRED_RT]).delivered, retired_delivered);
     if (REL_UNDER_TSAN) {
         /* What TSan checks here is the locking and the races; the kernel's
          * delivery semantics are not what it runs (see reliability.h). */
@@ -578,15 +578,15 @@ int main(void)
     long total_sent = 0;
     for (int k = 0; k < NSIG_USED; k++)
         total_sent += sent[k];
-    sigx_stats all = rel_stats(0);
+    sigx_stats all = stats_of(0);
     printf("concurrency: %ld signals sent by 1 flooder (%ld stable real-time), "
            "%llu seen by sigx, %llu dropped; %ld churn ops x 3 threads, "
            "%ld callback generations (%ld runs, %ld churn callbacks); retired after %llu, "
            "then %ld more went to the restored handler\n",
            total_sent, sent[STABLE_RT], (unsigned long long)all.delivered,
-           (unsigned long long)all.dropped, churn_ops, callback_cycles, REL_LOAD(&gen_runs),
-           REL_LOAD(&churn_callback_runs), (unsigned long long)retired_delivered,
-           REL_LOAD(&noop_hits[sig[RETIRED_RT]]));
+           (unsigned long long)all.dropped, churn_ops, callback_cycles, SEQ_LOAD(&gen_runs),
+           SEQ_LOAD(&churn_callback_runs), (unsigned long long)retired_delivered,
+           SEQ_LOAD(&noop_hits[sig[RETIRED_RT]]));
     for (int i = 0; i <= WAITERS; i++)
         free(taken[i].stable_values);
     TEST_PASS("test_stress_concurrency");

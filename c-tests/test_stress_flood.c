@@ -68,16 +68,16 @@ static void run_senders(int rtbase)
     rel_gate gate;
     rel_gate_init(&gate);
     for (int k = 0; k < SENDERS; k++)
-        REL_STORE(&sender_pid[k], spawn_sender(&gate, k, sender_signal(rtbase, k)));
+        SEQ_STORE(&sender_pid[k], spawn_sender(&gate, k, sender_signal(rtbase, k)));
     rel_gate_open(&gate);
     for (int k = 0; k < SENDERS; k++)
-        rel_expect_clean_exit(sender_pid[k], "sender");
+        reap_clean(sender_pid[k], "sender");
 }
 
 static int sender_of_pid(pid_t pid)
 {
     for (int k = 0; k < SENDERS; k++)
-        if (REL_LOAD(&sender_pid[k]) == pid)
+        if (SEQ_LOAD(&sender_pid[k]) == pid)
             return k;
     return -1;
 }
@@ -100,12 +100,12 @@ static int senders_done;
 static void *waiter_main(void *arg)
 {
     struct waiter *w = arg;
-    long long last_progress = rel_ms();
+    long long last_progress = now_ms();
     for (;;) {
         sigx_info info;
         int rc = sigx_wait(w->mask, &info, 200);
         if (rc == SIGX_OK) {
-            last_progress = rel_ms();
+            last_progress = now_ms();
             int k = (int)(info.value >> 32);
             long i = (long)(info.value & 0xffffffffu);
             w->dropped += info.dropped;
@@ -115,19 +115,19 @@ static void *waiter_main(void *arg)
                 w->bad = 2;
             else if (info.code != SI_QUEUE)
                 w->bad = 3;
-            else if (info.pid != REL_LOAD(&sender_pid[k]))
+            else if (info.pid != SEQ_LOAD(&sender_pid[k]))
                 w->bad = 4;
             else if (w->seen[k * per_sender + i]++ != 0)
                 w->bad = 5; /* this waiter got the same value twice */
             w->got++;
-            if (REL_ADD(&received, 1) >= total)
+            if (SEQ_ADD(&received, 1) >= total)
                 return NULL;
         } else if (rc == SIGX_ERR_TIMEOUT) {
-            if (REL_LOAD(&received) >= total)
+            if (SEQ_LOAD(&received) >= total)
                 return NULL;
-            if (REL_LOAD(&senders_done) && rel_ms() - last_progress > 30000) {
+            if (SEQ_LOAD(&senders_done) && now_ms() - last_progress > 30000) {
                 fprintf(stderr, "waiter: no progress for 30 s, %ld of %ld received\n",
-                        REL_LOAD(&received), total);
+                        SEQ_LOAD(&received), total);
                 w->bad = 6;
                 return NULL;
             }
@@ -163,7 +163,7 @@ static void part_a(int rtbase)
     }
 
     run_senders(rtbase);
-    REL_STORE(&senders_done, 1);
+    SEQ_STORE(&senders_done, 1);
     for (int t = 0; t < WAITERS; t++)
         ASSERT_EQ(pthread_join(w[t].thread, NULL), 0);
 
@@ -184,7 +184,7 @@ static void part_a(int rtbase)
                        v % per_sender, n);
     }
     for (int s = sa; s <= sb; s++) {
-        sigx_stats st = rel_stats(s);
+        sigx_stats st = stats_of(s);
         ASSERT_U64_EQ(st.delivered, (uint64_t)burst_per_signal);
         ASSERT_U64_EQ(st.dropped, 0);
         ASSERT_U64_EQ(st.queued, 0);
@@ -195,8 +195,8 @@ static void part_a(int rtbase)
     printf("part A: %d senders x %ld signals, %ld received by %d waiters (%ld + %ld), "
            "high water %llu/%llu\n",
            SENDERS, per_sender, got, WAITERS, w[0].got, w[1].got,
-           (unsigned long long)rel_stats(sa).high_water,
-           (unsigned long long)rel_stats(sb).high_water);
+           (unsigned long long)stats_of(sa).high_water,
+           (unsigned long long)stats_of(sb).high_water);
     for (int t = 0; t < WAITERS; t++)
         free(w[t].seen);
 }
@@ -221,7 +221,7 @@ static void part_b(int rtbase)
     /* Everything the senders queued has been handled (see rel_quiesce). */
     rel_quiesce(mask);
     for (int s = sc; s <= sd; s++) {
-        sigx_stats st = rel_stats(s);
+        sigx_stats st = stats_of(s);
         ASSERT_U64_EQ(st.delivered, sent_per_signal);
         ASSERT_U64_EQ(st.queued, SMALL_CAPACITY);
         ASSERT_U64_EQ(st.high_water, SMALL_CAPACITY);
@@ -250,7 +250,7 @@ static void part_b(int rtbase)
     }
     ASSERT_EQ(rc, SIGX_ERR_TIMEOUT);
     for (int s = sc; s <= sd; s++) {
-        sigx_stats st = rel_stats(s);
+        sigx_stats st = stats_of(s);
         ASSERT_U64_EQ(records[s - sc], SMALL_CAPACITY);
         ASSERT_U64_EQ(records[s - sc] + dropped[s - sc], sent_per_signal);
         ASSERT_U64_EQ(st.dropped, dropped[s - sc]);
@@ -273,11 +273,11 @@ int main(void)
 
     part_a(rtbase);
     for (int k = 0; k < SENDERS; k++)
-        REL_STORE(&sender_pid[k], 0);
+        SEQ_STORE(&sender_pid[k], 0);
     part_b(rtbase + 2);
 
     /* Both parts together, from the process-wide figures. */
-    sigx_stats all = rel_stats(0);
+    sigx_stats all = stats_of(0);
     ASSERT_U64_EQ(all.delivered, 2 * (uint64_t)total);
     ASSERT_U64_EQ(all.dropped, (uint64_t)total - 2 * SMALL_CAPACITY);
     ASSERT_U64_EQ(all.queued, 0);

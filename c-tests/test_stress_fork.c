@@ -87,7 +87,7 @@ static void fork_and_check(uint64_t seq_floor, const char *where)
     }
     ASSERT_OK(sigx_block(0, &after));
     ASSERT_U64_EQ(after, before);
-    rel_expect_clean_exit(pid, where);
+    reap_clean(pid, where);
 }
 
 /* ---- forking from inside a callback ------------------------------------- */
@@ -99,8 +99,8 @@ static void forking_callback(const sigx_info *info, void *user)
 {
     (void)info;
     (void)user;
-    fork_and_check(REL_LOAD(&callback_seq_floor), "child forked in a callback");
-    REL_ADD(&callback_forks, 1);
+    fork_and_check(SEQ_LOAD(&callback_seq_floor), "child forked in a callback");
+    SEQ_ADD(&callback_forks, 1);
 }
 
 static int stop_dispatch;
@@ -108,7 +108,7 @@ static int stop_dispatch;
 static void *dispatcher_main(void *arg)
 {
     (void)arg;
-    while (!REL_LOAD(&stop_dispatch)) {
+    while (!SEQ_LOAD(&stop_dispatch)) {
         int rc = sigx_dispatch(100);
         ASSERT_TRUE(rc >= 0 || rc == SIGX_ERR_TIMEOUT);
     }
@@ -134,37 +134,37 @@ static long value_room;
  * counted as dropped (the identity, checked again at the end). */
 static int all_taken(void)
 {
-    if (!REL_LOAD(&flooder_done))
+    if (!SEQ_LOAD(&flooder_done))
         return 0;
-    sigx_stats st = rel_stats(flood_sig);
-    return REL_LOAD(&received) + (long)st.dropped >= REL_LOAD(&flood_sent);
+    sigx_stats st = stats_of(flood_sig);
+    return SEQ_LOAD(&received) + (long)st.dropped >= SEQ_LOAD(&flood_sent);
 }
 
 static void *waiter_main(void *arg)
 {
     struct waiter *w = arg;
-    long long last_progress = rel_ms();
+    long long last_progress = now_ms();
     for (;;) {
         sigx_info info;
         int rc = sigx_wait(SIGX_BIT(flood_sig), &info, 200);
         if (rc == SIGX_OK) {
-            last_progress = rel_ms();
+            last_progress = now_ms();
             w->dropped += info.dropped;
             if ((long)info.value >= value_room || info.code != SI_QUEUE ||
-                info.pid != REL_LOAD(&flooder_pid))
+                info.pid != SEQ_LOAD(&flooder_pid))
                 w->bad = 1;
             else if (w->seen[info.value]++ != 0)
                 w->bad = 2;
             w->got++;
-            REL_ADD(&received, 1);
+            SEQ_ADD(&received, 1);
             if (all_taken())
                 return NULL;
         } else if (rc == SIGX_ERR_TIMEOUT) {
             if (all_taken())
                 return NULL;
-            if (REL_LOAD(&flooder_done) && rel_ms() - last_progress > 30000) {
-                fprintf(stderr, "waiter: stuck at %ld of %ld\n", REL_LOAD(&received),
-                        REL_LOAD(&flood_sent));
+            if (SEQ_LOAD(&flooder_done) && now_ms() - last_progress > 30000) {
+                fprintf(stderr, "waiter: stuck at %ld of %ld\n", SEQ_LOAD(&received),
+                        SEQ_LOAD(&flood_sent));
                 w->bad = 3;
                 return NULL;
             }
@@ -228,7 +228,7 @@ int main(void)
     }
     close(stop_pipe[0]);
     close(report_pipe[1]);
-    REL_STORE(&flooder_pid, fp);
+    SEQ_STORE(&flooder_pid, fp);
 
     struct waiter w[2];
     memset(w, 0, sizeof w);
@@ -247,14 +247,14 @@ int main(void)
         fork_and_check(floor, "child");
         if (i % (forks / callback_fork_count) == 0 && from_callbacks < callback_fork_count) {
             /* Ask the dispatcher thread to fork from inside the callback. */
-            REL_STORE(&callback_seq_floor, current_seq());
-            long before = REL_LOAD(&callback_forks);
+            SEQ_STORE(&callback_seq_floor, current_seq());
+            long before = SEQ_LOAD(&callback_forks);
             ASSERT_OK(sigx_raise(SIGUSR2));
-            long long start = rel_ms();
-            while (REL_LOAD(&callback_forks) == before) {
+            long long start = now_ms();
+            while (SEQ_LOAD(&callback_forks) == before) {
                 struct timespec ts = {0, 1000000};
                 nanosleep(&ts, NULL);
-                if (rel_ms() - start > 30000)
+                if (now_ms() - start > 30000)
                     TEST_FAIL_("%s", "the forking callback did not run within 30 s");
             }
             from_callbacks++;
@@ -268,12 +268,12 @@ int main(void)
         n = read(report_pipe[0], &sent, sizeof sent);
     } while (n < 0 && errno == EINTR);
     ASSERT_EQ(n, (ssize_t)sizeof sent);
-    rel_expect_clean_exit(fp, "flooder");
-    REL_STORE(&flood_sent, sent);
-    REL_STORE(&flooder_done, 1);
+    reap_clean(fp, "flooder");
+    SEQ_STORE(&flood_sent, sent);
+    SEQ_STORE(&flooder_done, 1);
     for (int t = 0; t < 2; t++)
         ASSERT_EQ(pthread_join(w[t].thread, NULL), 0);
-    REL_STORE(&stop_dispatch, 1);
+    SEQ_STORE(&stop_dispatch, 1);
     ASSERT_EQ(pthread_join(dispatcher, NULL), 0);
 
     long got = 0;
@@ -285,7 +285,7 @@ int main(void)
     }
     sigx_info extra;
     ASSERT_EQ(sigx_wait(SIGX_BIT(flood_sig), &extra, 0), SIGX_ERR_TIMEOUT);
-    sigx_stats st = rel_stats(flood_sig);
+    sigx_stats st = stats_of(flood_sig);
     /* Nothing lost: sent == delivered == taken + dropped (and the queue is
      * large enough that dropping would be a surprise, but not a bug). */
     ASSERT_U64_EQ(st.delivered, (uint64_t)sent);
@@ -301,7 +301,7 @@ int main(void)
     }
     ASSERT_EQ(distinct, got);
     /* The children's signal never reached the parent's figures. */
-    ASSERT_U64_EQ(rel_stats(child_sig).delivered, 0);
+    ASSERT_U64_EQ(stats_of(child_sig).delivered, 0);
     ASSERT_EQ(from_callbacks, callback_fork_count);
     printf("fork: %d forks (%d from inside a callback) while %ld real-time signals "
            "arrived; %ld taken (%ld + %ld), %llu dropped, 0 lost\n",

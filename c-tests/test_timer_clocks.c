@@ -37,7 +37,7 @@ static void one_shot(int clock, uint64_t cookie)
     ASSERT_OK(sigx_timer_get(id, &left, &every));
     ASSERT_U64_EQ(left, 0); /* created disarmed */
     ASSERT_U64_EQ(every, 0);
-    uint64_t t0 = mono_ns();
+    uint64_t t0 = now_ns();
     ASSERT_OK(sigx_timer_set(id, 30 * MS, 0, 0));
     ASSERT_OK(sigx_timer_get(id, &left, &every));
     ASSERT_GT(left, 0);
@@ -117,10 +117,10 @@ static void process_cpu(void)
     ASSERT_OK(sigx_timer_set(id, 30 * MS, 0, 0));
     /* Sleeping uses no CPU: nothing in 100 ms of sleep. */
     ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 100), SIGX_ERR_TIMEOUT);
-    uint64_t deadline = mono_ns() + (uint64_t)WAIT_MS * MS;
+    uint64_t deadline = now_ns() + (uint64_t)WAIT_MS * MS;
     int r;
     while ((r = sigx_wait(SIGX_BIT(sig), &info, 0)) == SIGX_ERR_TIMEOUT) {
-        if (mono_ns() > deadline)
+        if (now_ns() > deadline)
             TEST_FAIL_("%s", "PROCESS_CPU timer never fired");
         burn_cpu_ns(MS);
     }
@@ -155,10 +155,10 @@ static void thread_cpu(void)
     /* The burner used 100 ms of CPU, this thread almost none: no expiry. */
     ASSERT_LT(thread_cpu_ns() - cpu0, 30 * MS);
     ASSERT_EQ(sigx_wait(SIGX_BIT(sig), &info, 0), SIGX_ERR_TIMEOUT);
-    uint64_t deadline = mono_ns() + (uint64_t)WAIT_MS * MS;
+    uint64_t deadline = now_ns() + (uint64_t)WAIT_MS * MS;
     int r;
     while ((r = sigx_wait(SIGX_BIT(sig), &info, 0)) == SIGX_ERR_TIMEOUT) {
-        if (mono_ns() > deadline)
+        if (now_ns() > deadline)
             TEST_FAIL_("%s", "THREAD_CPU timer never fired");
         burn_cpu_ns(MS);
     }

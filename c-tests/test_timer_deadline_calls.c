@@ -47,7 +47,7 @@ static void *run(void *arg)
     char c;
     if (j->kind == FLOCK)
         ASSERT_SYS(fd = open(lock_path, O_RDWR | O_CLOEXEC));
-    uint64_t t0 = mono_ns();
+    uint64_t t0 = now_ns();
     ASSERT_OK(sigx_deadline(sig, j->ms));
     switch (j->kind) {
     case READ:
@@ -69,7 +69,7 @@ static void *run(void *arg)
         break;
     }
     j->err = rc == -1 ? errno : 0;
-    j->elapsed_ns = mono_ns() - t0;
+    j->elapsed_ns = now_ns() - t0;
     j->expired = sigx_deadline_expired();
     ASSERT_OK(sigx_deadline(sig, -1));
     ASSERT_EQ(sigx_deadline_expired(), 0);

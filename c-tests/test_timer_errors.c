@@ -1,7 +1,7 @@
-/* Errors of sigx_timer_* and sigx_deadline, per API.md, in its check order
- * (arguments, then the signal, then state), and the state after each: no
- * timer created or changed, out-parameters untouched, an armed deadline
- * still armed. */
+/* Errors of sigx_timer_* and sigx_deadline, as sigx.h documents them, in
+ * the order of the checks (arguments, then the signal, then state), and
+ * the state after each: no timer created or changed, out-parameters
+ * untouched, an armed deadline still armed. */
 #include "test.h"
 #include "helpers.h"
 

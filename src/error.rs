@@ -27,7 +27,7 @@ pub enum Error {
     System(i32),
     /// Allocation failed.
     NoMemory,
-    /// Not available on this platform.
+    /// Not available on this platform or kernel.
     Unsupported,
     /// The signal is in use in a way that forbids the change.
     Busy,

@@ -6,8 +6,8 @@
  * check_header.sh fails when sigx.h defines a SIGX_ macro that this file
  * does not mention, so a new macro cannot go unchecked.
  *
- * The function-pointer table pins each signature to API.md: a declaration
- * that drifts from the contract is a type error here (in C++ for certain).
+ * The function-pointer table pins each signature: a declaration that
+ * drifts from the published ABI is a type error here (in C++ for certain).
  */
 #include <sigx.h>
 #include <sigx.h> /* the include guard works */
@@ -35,7 +35,7 @@ CHECK_AT_COMPILE_TIME(version, SIGX_VERSION_MAJOR == 0 && SIGX_VERSION_MINOR >= 
 #error "unexpected SIGX_VERSION_*"
 #endif
 
-/* Status codes and default actions: the values API.md fixes. */
+/* Status codes and default actions: fixed values, part of the ABI. */
 CHECK_AT_COMPILE_TIME(ok, SIGX_OK == 0);
 CHECK_AT_COMPILE_TIME(err_signal, SIGX_ERR_SIGNAL == -1);
 CHECK_AT_COMPILE_TIME(err_uncatchable, SIGX_ERR_UNCATCHABLE == -2);
@@ -53,7 +53,7 @@ CHECK_AT_COMPILE_TIME(act_ignore, SIGX_ACTION_IGNORE == 2);
 CHECK_AT_COMPILE_TIME(act_stop, SIGX_ACTION_STOP == 3);
 CHECK_AT_COMPILE_TIME(act_continue, SIGX_ACTION_CONTINUE == 4);
 
-/* The record's fixed layout (API.md: exactly 64 bytes). */
+/* The record's fixed layout (exactly 64 bytes, part of the ABI). */
 CHECK_AT_COMPILE_TIME(info_size, sizeof(sigx_info) == 64);
 CHECK_AT_COMPILE_TIME(info_signo, offsetof(sigx_info, signo) == 0);
 CHECK_AT_COMPILE_TIME(info_code, offsetof(sigx_info, code) == 4);
@@ -74,7 +74,7 @@ CHECK_AT_COMPILE_TIME(stats_tag, sizeof(struct sigx_stats) == sizeof(sigx_stats)
 CHECK_AT_COMPILE_TIME(status_tag, sizeof(enum sigx_status) == sizeof(sigx_status));
 CHECK_AT_COMPILE_TIME(action_tag, sizeof(enum sigx_action) == sizeof(sigx_action));
 
-/* Every function, with the signature API.md gives it. */
+/* Every function, with its published signature. */
 struct sigx_functions {
     int (*install)(int, uint32_t);
     int (*ignore)(int);
@@ -164,7 +164,7 @@ int sigx_header_check(const struct sigx_functions **out) {
     return (int)status + (int)action + (int)flags + (int)(mask & 1);
 }
 
-/* Hosts (API.md v0.2): dispositions, displacement, sender filters. */
+/* Hosts: dispositions, displacement, sender filters. */
 CHECK_AT_COMPILE_TIME(err_v02, SIGX_ERR_NOT_FOUND == -12 && SIGX_ERR_DISPLACED == -13);
 CHECK_AT_COMPILE_TIME(from_bits, SIGX_FROM_KERNEL == 1 && SIGX_FROM_SELF == 2 &&
                                      SIGX_FROM_PARENT == 4 && SIGX_FROM_ROOT == 8 &&
@@ -200,8 +200,8 @@ int sigx_header_check_host(const struct sigx_host_functions **out) {
     return (int)kind;
 }
 
-/* Children (API.md v0.2 "Children"): the flag, the status codes, and the
- * functions with the contract's signatures. */
+/* Children: the flag, the status codes, and the functions with their
+ * published signatures. */
 CHECK_AT_COMPILE_TIME(child_reap, SIGX_CHILD_REAP == 1);
 CHECK_AT_COMPILE_TIME(err_not_found, SIGX_ERR_NOT_FOUND == -12);
 CHECK_AT_COMPILE_TIME(err_displaced, SIGX_ERR_DISPLACED == -13);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A program built against an installed sigx 0.1.0 runs unchanged against the
-# library of this build (API.md: "a program built against 0.1.0 runs
-# unchanged against 0.2.0").
+# library of this build (issue #17: later 0.x versions only add to the ABI;
+# see abi/sigx.map).
 #
 #   check_old_binary.sh --source S --work W --new-lib DIR --new-version X.Y.Z
 #       [--commit 7e0c7db] [--cmake cmake] [--cc cc] [--cargo cargo]

@@ -7,18 +7,50 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
-pub mod alarm;
-pub mod callback;
-pub mod child;
-pub mod deadline;
-pub mod host;
+// The order of these declarations is the order of include/sigx.h: cbindgen
+// emits functions in source order (`sort_by = "None"` in cbindgen.toml), so
+// the header tells the API's story instead of the alphabet. A new module
+// goes where its functions belong in the story. (One per group: rustfmt
+// sorts adjacent `mod` lines.)
+
+// 1. Installing, ignoring, defaulting; queue capacities.
 pub mod install;
-pub mod lookup;
-pub mod mask;
-pub mod send;
-pub mod status;
-pub mod timer;
+
+// 2. Waiting for a record.
 pub mod wait;
+
+// 3. Descriptors for event loops.
+pub mod fd;
+
+// 4. Callbacks.
+pub mod callback;
+
+// 5. Alarms, timers on any clock, per-thread deadlines (blank lines keep
+// rustfmt from sorting them).
+pub mod alarm;
+
+pub mod timer;
+
+pub mod deadline;
+
+// 6. Child watches.
+pub mod child;
+
+// 7. Masks.
+pub mod mask;
+
+// 8. Sending.
+pub mod send;
+
+// 9. Hosts: who owns a signal, who may send it.
+pub mod host;
+
+// 10. Look-ups: names, numbers, actions, the version, status sentences.
+pub mod lookup;
+pub mod status;
+
+// 11. The figures.
+pub mod stats;
 
 // Every C function, type and constant at one path (`sigx_core::capi::*`),
 // which is also what libsigx (ffi/) re-exports. The functions that take
@@ -30,11 +62,13 @@ pub use alarm::*;
 pub use callback::*;
 pub use child::*;
 pub use deadline::*;
+pub use fd::*;
 pub use host::*;
 pub use install::*;
 pub use lookup::*;
 pub use mask::*;
 pub use send::*;
+pub use stats::*;
 pub use status::*;
 pub use timer::*;
 pub use wait::*;

@@ -32,7 +32,8 @@ pub enum sigx_status {
     SIGX_ERR_SYSTEM = -7,
     /// Allocation failed (only ever outside signal context).
     SIGX_ERR_NO_MEMORY = -8,
-    /// Not available on this platform.
+    /// Not available on this platform or kernel, e.g. sigx_child_watch
+    /// without pidfd support.
     SIGX_ERR_UNSUPPORTED = -9,
     /// The signal is in use in a way that forbids the change (see
     /// sigx_set_capacity).
