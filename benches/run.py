@@ -361,9 +361,9 @@ HANDLERS = {
     # row: the mechanism's signal handler as callgrind names it
     "3": "sp_handler",
     "4": "signal_hook_registry::handler",
-    "6": "sigx::handler::handle",
-    "7": "sigx::handler::handle",
-    "8": "sigx::handler::handle",
+    "6": "sigx_core::handler::handle",
+    "7": "sigx_core::handler::handle",
+    "8": "sigx_core::handler::handle",
     "R": "ss_handler",
 }
 
