@@ -62,14 +62,19 @@ pub fn monotonic_ns() -> u64 {
         .wrapping_add(ts.tv_nsec as u64)
 }
 
+/// A duration as the kernel's `timespec` (seconds beyond `time_t` clamp).
+fn timespec(d: Duration) -> libc::timespec {
+    libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    }
+}
+
 /// Sleep while `*word == expected`, for at most `timeout` (None: forever).
 /// Returns on a wake-up, a changed word, the timeout or a signal; the caller
 /// re-checks its condition in every case.
 pub fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
-    let ts = timeout.map(|d| libc::timespec {
-        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
-        tv_nsec: d.subsec_nanos() as libc::c_long,
-    });
+    let ts = timeout.map(timespec);
     let ts_ptr = ts
         .as_ref()
         .map_or(std::ptr::null(), |t| t as *const libc::timespec);
@@ -370,10 +375,7 @@ pub fn cancellable<R>(sleep: impl FnOnce() -> R) -> R {
 /// on EINTR or another error. The raw system call with the kernel's 8-byte
 /// set.
 pub fn ppoll(fds: &mut [libc::pollfd], timeout: Option<Duration>, mask: u64) -> c_int {
-    let ts = timeout.map(|d| libc::timespec {
-        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
-        tv_nsec: d.subsec_nanos() as libc::c_long,
-    });
+    let ts = timeout.map(timespec);
     let ts_ptr = ts
         .as_ref()
         .map_or(std::ptr::null(), |t| t as *const libc::timespec);

@@ -37,6 +37,11 @@ pub type sigx_callback = Option<unsafe extern "C" fn(info: *const sigx_info, use
 /// with it until then.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sigx_on(signo: c_int, cb: sigx_callback, user: *mut c_void) -> c_int {
+    register(signo, cb, user, None)
+}
+
+/// `sigx_on` and `sigx_on_release`: one registration with its finalizer.
+fn register(signo: c_int, cb: sigx_callback, user: *mut c_void, release: sigx_release) -> c_int {
     boundary_status(|| {
         let sig = Signal::catchable(signo)?;
         registry::on(
@@ -44,7 +49,7 @@ pub unsafe extern "C" fn sigx_on(signo: c_int, cb: sigx_callback, user: *mut c_v
             cb.map(|func| Callback {
                 func,
                 user,
-                release: None,
+                release,
             }),
         )
     })
@@ -83,17 +88,7 @@ pub unsafe extern "C" fn sigx_on_release(
     user: *mut c_void,
     release: sigx_release,
 ) -> c_int {
-    boundary_status(|| {
-        let sig = Signal::catchable(signo)?;
-        registry::on(
-            sig,
-            cb.map(|func| Callback {
-                func,
-                user,
-                release,
-            }),
-        )
-    })
+    register(signo, cb, user, release)
 }
 
 /// Wait (like `sigx_wait`) until at least one record of a signal with a
