@@ -226,9 +226,12 @@ fn deadline_repeat(info: *const libc::siginfo_t) -> bool {
     let Some(si) = (unsafe { info.as_ref() }) else {
         return false;
     };
+    if si.si_code != libc::SI_TIMER {
+        return false;
+    }
     // SAFETY: SI_TIMER: the kernel filled the timer member of the union, whose sigval is at `si_value`'s offset.
-    si.si_code == libc::SI_TIMER
-        && deadline::hide(unsafe { si.si_value().sival_ptr } as usize as u64)
+    let value = unsafe { si.si_value().sival_ptr } as usize as u64;
+    deadline::hide(value)
 }
 
 /// Record one delivery of `signo`: queue it (or count it lost) and wake

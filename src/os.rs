@@ -199,7 +199,9 @@ pub fn full_sigset() -> libc::sigset_t {
     }
 }
 
-/// `pthread_sigmask(how, mask)`; returns the previous mask.
+/// `pthread_sigmask(how, mask)`; returns the previous mask. Only for the
+/// calls whose job is the mask (`sigx_block`, `sigx_unblock`,
+/// `sigx_setmask`): sigx changes no thread's mask otherwise.
 pub fn thread_sigmask(how: c_int, mask: u64) -> io::Result<u64> {
     let set = sigset_from_mask(mask);
     let mut old = sigset_from_mask(0);
@@ -212,7 +214,8 @@ pub fn thread_sigmask(how: c_int, mask: u64) -> io::Result<u64> {
 }
 
 /// Block every signal on this thread and return the previous mask, for
-/// [`restore_sigmask`]. Async-signal-safe.
+/// [`restore_sigmask`]. Async-signal-safe. Only for the fork hooks, which
+/// put the mask back on both sides before `fork` returns.
 pub fn block_all_signals() -> libc::sigset_t {
     let all = full_sigset();
     let mut old = sigset_from_mask(0);
@@ -221,7 +224,8 @@ pub fn block_all_signals() -> libc::sigset_t {
     old
 }
 
-/// Set this thread's mask back to one saved by [`block_all_signals`].
+/// Set this thread's mask back to one saved by [`block_all_signals`] (the
+/// fork hooks).
 pub fn restore_sigmask(mask: &libc::sigset_t) {
     // SAFETY: `mask` is an initialised set.
     unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, mask, std::ptr::null_mut()) };
@@ -266,6 +270,7 @@ pub fn sigtimedwait_now(mask: u64) -> Option<libc::siginfo_t> {
 
 /// The calling thread's blocked signals as a sigx mask (bit `signo - 1`),
 /// with one system call (the kernel's 64-bit set, not glibc's 1024-bit one).
+/// It only reads: the new set is NULL, so `SIG_BLOCK` changes nothing.
 pub fn blocked_now() -> u64 {
     let mut old: u64 = 0;
     // SAFETY: a NULL new set only reads the mask; `old` is a live 8-byte out-buffer, and 8 is the kernel's sigset size on Linux.
@@ -481,7 +486,8 @@ pub fn plain_action(disposition: libc::sighandler_t) -> libc::sigaction {
     sa
 }
 
-/// Set `SIG_DFL`, unblock `signo` on this thread and raise it.
+/// Set `SIG_DFL`, unblock `signo` on this thread and raise it: the job of
+/// `sigx_reraise`, one of the calls that may change the mask.
 /// Async-signal-safe: sigaction, sigprocmask and raise are on POSIX's list.
 pub fn reraise(signo: c_int) {
     let dfl = plain_action(libc::SIG_DFL);
