@@ -221,7 +221,11 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
         return Ok(rec);
     }
     let blocked_here = os::blocked_now();
-    let mut waiter: Option<Waiter> = None;
+    // Nothing there, so this wait most likely sleeps. With none of its
+    // signals blocked here it sleeps on the futex: register now rather than
+    // after one more turn of the loop (the epoch is read after registering,
+    // at the top of the loop, as the event count requires).
+    let mut waiter = (reg.mask() & blocked_here == 0).then(Waiter::register);
     loop {
         // Read before looking for work, so that a change after the look
         // ends the sleep (futex or, with blocked signals, ppoll).
