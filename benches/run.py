@@ -80,13 +80,29 @@ ROWS = [
     ("9", "sigx, signal blocked in every thread, `sigx_wait(-1)`",
      [prog("bench_sigx"), "sigx_wait_blocked"]),
     ("R", "reference: `sigsuspend` + bare handler", [prog("bench_kernel"), "sigsuspend"]),
+    # Lower bounds (benches/mech_model.c): only the work the contract makes
+    # every design of that receiving style do.
+    ("M6", "model of row 6's duties: ring + mask read + futex, 1 s re-check",
+     [prog("bench_model"), "model_futex"]),
+    ("M6'", "model of row 6 without the re-check: ppoll on an eventfd, no timeout",
+     [prog("bench_model"), "model_ppoll"]),
+    ("M7", "model of row 7's duties: epoll{eventfd, signalfd} + mask read + settle",
+     [prog("bench_model"), "model_fd"]),
+    ("M7'", "model of v0.1's `sigx_fd`: the bare eventfd, no mask read",
+     [prog("bench_model"), "model_fd_v01"]),
 ]
 # Rows whose mechanism makes its own POSIX timer for the timer workload
 # (benches/mech_*.c: bench_timers[]); the others show "n/a" there.
 TIMER_ROWS = {"1", "2", "3", "6", "7", "8", "9", "R"}
 
 
+# The models (rows M…) run the latency workloads only.
+MODEL_WORKLOADS = {"self", "pingpong"}
+
+
 def supports(key, workload):
+    if key.startswith("M"):
+        return workload in MODEL_WORKLOADS
     return workload != "timer" or key in TIMER_ROWS
 
 
@@ -365,6 +381,10 @@ HANDLERS = {
     "7": "sigx_core::handler::handle",
     "8": "sigx_core::handler::handle",
     "R": "ss_handler",
+    "M6": "futex_handler",
+    "M6'": "ppoll_handler",
+    "M7": "fd_handler",
+    "M7'": "fd_handler",
 }
 
 

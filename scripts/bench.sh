@@ -6,7 +6,8 @@
 #
 # Not part of the test suite (timings are not assertions). Builds:
 #   - libsigx.so with `cargo build --release` (its own target dir under build-bench/)
-#   - the C benchmark programs (benches/*.c) with gcc -O2
+#   - the C benchmark programs (benches/*.c) with gcc -O2, the lower-bound
+#     models of sigx's paths (benches/mech_model.c) among them
 #   - benches/peers (signal-hook's iterator), a Cargo project of its own
 #   - the libuv row, if pkg-config finds libuv (otherwise skipped with a note)
 # then runs benches/run.py, which prints one table (rows = mechanisms,
@@ -45,6 +46,7 @@ cflags=(-O2 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -pthread)
 log "building the C programs (gcc -O2)"
 gcc "${cflags[@]}" -o "$out/bench_sender" benches/sender.c
 gcc "${cflags[@]}" -o "$out/bench_kernel" benches/harness.c benches/mech_kernel.c
+gcc "${cflags[@]}" -o "$out/bench_model" benches/harness.c benches/mech_model.c
 gcc "${cflags[@]}" -Iinclude -o "$out/bench_sigx" benches/harness.c benches/mech_sigx.c \
     -L"$lib" -lsigx -Wl,-rpath,"$lib"
 rm -f "$out/bench_uv"
