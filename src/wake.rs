@@ -77,7 +77,7 @@ static FDS: FdTable<FD_MASKS> = FdTable {
 /// Async-signal-safe.
 #[inline]
 pub fn notify(bit: u64) {
-    EVENTS.notify(&Os, os::thread_id());
+    EVENTS.notify(&Os, os::thread_id);
     FDS.publish(&Os, bit);
 }
 

@@ -80,7 +80,7 @@ fn event_count_loses_no_wakeup() {
             let (sys, ev, items) = (sys.clone(), ev.clone(), items.clone());
             thread::spawn(move || {
                 items.fetch_add(1, Ordering::SeqCst);
-                ev.notify(&*sys, 2);
+                ev.notify(&*sys, || 2);
             })
         };
         ev.register(1);
@@ -123,7 +123,7 @@ fn event_count_skip_is_safe() {
         // Thread 1 registers, then (as its own handler) publishes.
         ev.register(1);
         items.fetch_add(1, Ordering::SeqCst);
-        ev.notify(&*sys, 1);
+        ev.notify(&*sys, || 1);
         ev.unregister(1);
         other.join().unwrap();
     });

@@ -61,9 +61,10 @@ pub struct EventCount {
 
 impl EventCount {
     /// Publisher side, after a record is published: wake the sleepers.
-    /// `me` identifies the calling thread. Async-signal-safe.
+    /// `me` names the calling thread; it is asked only when someone waits.
+    /// Async-signal-safe.
     #[inline]
-    pub fn notify(&self, sys: &impl Sys, me: usize) {
+    pub fn notify(&self, sys: &impl Sys, me: impl FnOnce() -> usize) {
         // SeqCst: see the module docs (store-load against `register`).
         self.epoch.fetch_add(1, Ordering::SeqCst);
         sc_fence();
@@ -71,7 +72,7 @@ impl EventCount {
         // SeqCst: if we read a stale `last` (our own id) while another
         // thread registers, its store comes after our load in the total
         // order, so its epoch read, which follows that store, sees our bump.
-        if waiters != 0 && !(waiters == 1 && self.last.load(Ordering::SeqCst) == me) {
+        if waiters != 0 && !(waiters == 1 && self.last.load(Ordering::SeqCst) == me()) {
             sys.futex_wake(&self.epoch);
         }
     }
