@@ -19,7 +19,9 @@
 //! while armed (or "at once") is the first expiry (one CAS turns it to expired, and it is
 //! recorded); the current generation in any other state, or a past one, is
 //! hidden; a "future" generation cannot be ours, so it is recorded as any
-//! timer's delivery would be.
+//! timer's delivery would be. The handler asks only for signals that a
+//! deadline has used (`handler::DEADLINE_SIGNAL`, set by [`set`] and never
+//! cleared), so every other delivery pays nothing for deadlines.
 //!
 //! **Races.** A deadline's signals are directed at its thread, so they are
 //! handled on that thread only, and only that thread changes its slot's
@@ -191,6 +193,16 @@ pub fn set(sig: Signal, ms: u64) -> Result<(), Error> {
         return Err(Error::NotInstalled);
     }
     let s = claim_slot()?;
+    // The handler looks for repeats only on signals a deadline has used.
+    // Set by this thread, at which the timer's signals are directed, before
+    // the timer exists (see `handler::DEADLINE_SIGNAL`).
+    if let Some(slot) = usize::try_from(sig.get())
+        .ok()
+        .and_then(|i| handler::SLOTS.get(i))
+    {
+        slot.checks
+            .fetch_or(handler::DEADLINE_SIGNAL, Ordering::Relaxed);
+    }
     let generation = ((STATE[s].load(Ordering::Relaxed) >> 2) + 1) & GEN_MASK;
     let value = TAG | (s as u64) << SLOT_SHIFT | generation;
     // Created before the old arming is retired, so that a failure changes

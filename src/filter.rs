@@ -1,10 +1,10 @@
 //! Sender filtering (`sigx_filter`): which senders' deliveries of a signal
 //! sigx accepts, decided in the signal zone.
 //!
-//! Each signal's slot has an `accept` word (`handler::Slot::accept`): 0
-//! means "no filter" (the default, and what `SIGX_FROM_ANY` stores), so the
-//! handler pays one load and one branch that is never taken unless a
-//! filter is set. A refused delivery is counted (`delivered` and
+//! Each signal's slot has a `checks` word (`handler::Slot::checks`) whose
+//! `SIGX_FROM_*` bits are the filter: none means "no filter" (the default,
+//! and what `SIGX_FROM_ANY` stores), so the handler pays one load and one
+//! branch that is never taken unless a filter (or a deadline) is set. A refused delivery is counted (`delivered` and
 //! `refused`) and nothing else happens: no `seq`, no record, no wake, no
 //! chained handler. Deliveries that waits take from the kernel
 //! (`sigtimedwait`) go through the same decision ([`admits`]).
@@ -36,7 +36,7 @@ use crate::flags::{
     SIGX_FROM_ANY, SIGX_FROM_KERNEL, SIGX_FROM_PARENT, SIGX_FROM_ROOT, SIGX_FROM_SAME_USER,
     SIGX_FROM_SELF,
 };
-use crate::handler::SLOTS;
+use crate::handler::{DEADLINE_SIGNAL, SLOTS};
 use crate::os;
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
@@ -91,8 +91,14 @@ pub fn store(signo: usize, word: u32) {
         OWN_UID.store(os::getuid(), Ordering::Relaxed);
     }
     // Release: the handler's acquire fence after reading a non-zero word
-    // sees OWN_PID and OWN_UID.
-    slot.accept.store(word, Ordering::Release);
+    // sees OWN_PID and OWN_UID. One change of the whole word, keeping the
+    // deadline bit: the handler sees the old filter or the new one, never
+    // none in between.
+    let _ = slot
+        .checks
+        .fetch_update(Ordering::Release, Ordering::Relaxed, |w| {
+            Some((w & DEADLINE_SIGNAL) | word)
+        });
 }
 
 /// Refused deliveries of `signo` (`None`: all signals).

@@ -36,16 +36,20 @@
 //! one of a cleared or replaced arming ([`deadline::hide`]). It is safe
 //! here: it reads one word of a static table with a constant initialiser,
 //! indexed by a bounds-checked slot, and changes it with at most one CAS;
-//! no system call, so `errno` is untouched. Every other delivery pays one
-//! compare of `si_code`. Only the deadline's own thread runs this for its
-//! slot, and only that thread writes the word, so the word never changes
-//! under the handler except through the handler itself. It comes first, so
-//! that a repeat is never counted, not even as refused.
+//! no system call, so `errno` is untouched. Only the deadline's own thread
+//! runs this for its slot, and only that thread writes the word, so the
+//! word never changes under the handler except through the handler itself.
+//! It comes first, so that a repeat is never counted, not even as refused.
 //!
-//! Sender filter (`sigx_filter`, decided in [`filter::admits`]): after that
-//! compare, the handler loads the slot's `accept` word; 0, the common
-//! case, means no filter and costs that load and one branch. Otherwise
-//! [`refuses`] (cold) judges the sender from siginfo and atomics (plus
+//! Sender filter (`sigx_filter`, decided in [`filter::admits`]): a refused
+//! delivery is dropped before it is recorded.
+//!
+//! Both decisions hang off one word per signal, the slot's `checks`: the
+//! filter's `SIGX_FROM_*` bits (none: no filter) and [`DEADLINE_SIGNAL`],
+//! set for good once a deadline has used the signal. 0, the common case,
+//! costs every delivery one load and one branch; otherwise [`screened_out`]
+//! (cold) makes the two decisions. The filter's is made by [`refuses`],
+//! which judges the sender from siginfo and atomics (plus
 //! `getppid`, which cannot fail, for `SIGX_FROM_PARENT`); a refused delivery
 //! is only counted, in `delivered` and `refused`: no `seq`, no record, no
 //! wake, no chained handler. Deliveries a wait takes from the kernel pass
@@ -92,9 +96,11 @@ pub struct Slot {
     pub high_water: AtomicU64,
     /// What to chain to: an index into [`CHAINS`], 0 for nothing.
     pub chain: AtomicU32,
-    /// Sender filter: the accepted `SIGX_FROM_*` bits, 0 for no filter
-    /// (see `filter.rs`).
-    pub accept: AtomicU32,
+    /// What the handler must check before it records a delivery: the
+    /// sender filter's accepted `SIGX_FROM_*` bits (none: no filter, see
+    /// `filter.rs`) and [`DEADLINE_SIGNAL`]. Changed only as one word
+    /// (`filter::store`, `deadline::set`).
+    pub checks: AtomicU32,
     /// Deliveries the filter refused (counted in `delivered` too).
     pub refused: AtomicU64,
 }
@@ -108,7 +114,7 @@ impl Slot {
             unreported: AtomicU64::new(0),
             high_water: AtomicU64::new(0),
             chain: AtomicU32::new(0),
-            accept: AtomicU32::new(0),
+            checks: AtomicU32::new(0),
             refused: AtomicU64::new(0),
         }
     }
@@ -149,6 +155,13 @@ pub struct ChainFn {
     /// Whether it was installed with `SA_SIGINFO`.
     pub siginfo: AtomicBool,
 }
+
+/// The bit of a slot's `checks` that says a deadline has used the signal,
+/// so that its `SI_TIMER` deliveries may be repeats to hide. Never cleared:
+/// a late delivery of a cleared deadline must still be hidden. Outside every
+/// `SIGX_FROM_*` bit.
+pub const DEADLINE_SIGNAL: u32 = 1 << 31;
+static_assertions::const_assert_eq!(DEADLINE_SIGNAL & crate::flags::SIGX_FROM_ANY, 0);
 
 /// How many different handlers sigx can chain to over the process's life.
 pub const MAX_CHAINS: usize = 256;
@@ -196,13 +209,11 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
     let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
         return; // not a number we can ever install: nothing to record
     };
-    if deadline_repeat(info) {
-        return; // it interrupted the thread: all a deadline's repeat is for
-    }
     // Relaxed: 0 needs nothing else; `refuses` fences before it reads what
-    // a filter's word was published with.
-    let accept = slot.accept.load(Ordering::Relaxed);
-    if accept != 0 && refuses(slot, accept, info) {
+    // a filter's word was published with, and a deadline's bit was set by
+    // this very thread (its signals are directed at it) before it armed.
+    let checks = slot.checks.load(Ordering::Relaxed);
+    if checks != 0 && screened_out(slot, checks, info) {
         return;
     }
     deliver(slot, signo, info);
@@ -214,6 +225,19 @@ pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_v
         let _errno = os::ErrnoGuard::save();
         call_chain(chain, signo, info, ctx);
     }
+}
+
+/// Whether a delivery of a signal whose `checks` word is not 0 goes no
+/// further: a deadline's repeat to hide (first, so that it is not even
+/// counted as refused), or a sender the filter refuses (counted).
+#[cold]
+#[inline(never)]
+fn screened_out(slot: &Slot, checks: u32, info: *const libc::siginfo_t) -> bool {
+    if checks & DEADLINE_SIGNAL != 0 && deadline_repeat(info) {
+        return true; // it interrupted the thread: all a deadline's repeat is for
+    }
+    let accept = checks & !DEADLINE_SIGNAL;
+    accept != 0 && refuses(slot, accept, info)
 }
 
 /// Whether this delivery is one to hide: a repeat of an expired deadline,
@@ -255,8 +279,7 @@ fn deliver(slot: &Slot, signo: c_int, info: *const libc::siginfo_t) {
 /// Whether the sender filter `accept` (non-zero) refuses this delivery; a
 /// refused one is counted here. A NULL `info` (a foreign handler chaining
 /// to us without siginfo) names no sender and is refused.
-#[cold]
-#[inline(never)]
+#[inline(always)]
 fn refuses(slot: &Slot, accept: u32, info: *const libc::siginfo_t) -> bool {
     // Acquire: pairs with the release store of the word in `filter::store`.
     std::sync::atomic::fence(Ordering::Acquire);
@@ -296,11 +319,9 @@ fn dropped(slot: &Slot) {
 pub fn taken_from_kernel(info: &libc::siginfo_t) -> Option<sigx_info> {
     let signo = info.si_signo;
     let slot = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i))?;
-    if deadline_repeat(info) {
-        return None; // as in `handle`
-    }
-    let accept = slot.accept.load(Ordering::Relaxed);
-    if accept != 0 && refuses(slot, accept, info) {
+    // As in `handle`.
+    let checks = slot.checks.load(Ordering::Relaxed);
+    if checks != 0 && screened_out(slot, checks, info) {
         return None;
     }
     let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
