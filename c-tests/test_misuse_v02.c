@@ -783,7 +783,12 @@ static void part2_one(int s)
                    : baseline.installed[s] == 1      ? SIGX_DISP_SIGX
                                                      : SIGX_DISP_FOREIGN;
         ASSERT_EQ(d.kind, kind);
-        ASSERT_U64_EQ(d.sa_mask, baseline.sa_mask[s]);
+        /* Less the C library's own signals, which the snapshot leaves
+         * out (valgrind and TSan report them in sa_mask, glibc does not). */
+        uint64_t reserved = 0;
+        for (int r = 32; r < rtmin_; r++)
+            reserved |= SIGX_BIT(r);
+        ASSERT_U64_EQ(d.sa_mask & ~reserved, baseline.sa_mask[s]);
         ASSERT_U64_EQ(d.handler, kind == SIGX_DISP_FOREIGN ? (uint64_t)(uintptr_t)h : 0);
         if (kind != SIGX_DISP_SIGX)
             ASSERT_EQ(d.sigx_flags, 0);
