@@ -179,6 +179,7 @@ static inline void take(struct snapshot *snap)
             snap->installed[s] = sigx_is_installed(s);
             ASSERT_OK(sigx_stats_get(s, &snap->stats[s]));
             ASSERT_OK(sigx_disposition_get(s, &snap->disp[s]));
+            snap->disp[s].sa_flags &= ~(uint64_t)SA_RESTORER;
             ASSERT_OK(sigx_refused(s, &snap->refused_count[s]));
         }
     }
