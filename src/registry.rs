@@ -775,6 +775,12 @@ pub fn note_reraise(sig: Signal) {
 /// The descriptor for `mask` (the same one for the same mask), creating
 /// it on first use: an epoll instance holding the mask's eventfd and a
 /// signalfd for the mask's caught signals.
+///
+/// The mask's wake entry (its eventfd) is taken last: an entry is never
+/// removed, so one made for a call that then failed (no descriptor left for
+/// the signalfd or the epoll instance) would stay open and hold one of the
+/// `FD_MASKS` places. The signalfd and the epoll instance come first, and a
+/// failure closes them.
 pub fn fd_mask(mask: u64) -> Result<i32, Error> {
     if mask == 0 {
         return Err(Error::Argument);
@@ -784,14 +790,30 @@ pub fn fd_mask(mask: u64) -> Result<i32, Error> {
             return Ok(u.epoll);
         }
         state.user_fds.try_reserve(1).map_err(|_| Error::NoMemory)?;
-        let (_, eventfd) = wake::entry_for(mask, pending::any_queued)?.ok_or(Error::Busy)?;
         let caught = CAUGHT.load(Ordering::Acquire);
         let signalfd = os::signalfd(-1, mask & caught)?;
-        let epoll = match make_epoll(eventfd, signalfd) {
+        let epoll = match os::epoll_create() {
             Ok(ep) => ep,
             Err(e) => {
                 os::close(signalfd);
                 return Err(e.into());
+            }
+        };
+        let eventfd = wake::entry_for(mask, pending::any_queued)
+            .map_err(Error::from)
+            .and_then(|entry| entry.ok_or(Error::Busy))
+            .and_then(|(_, eventfd)| {
+                os::epoll_add(epoll, eventfd)
+                    .and_then(|()| os::epoll_add(epoll, signalfd))
+                    .map(|()| eventfd)
+                    .map_err(Error::from)
+            });
+        let eventfd = match eventfd {
+            Ok(fd) => fd,
+            Err(e) => {
+                os::close(epoll);
+                os::close(signalfd);
+                return Err(e);
             }
         };
         state.user_fds.push(UserFd {
