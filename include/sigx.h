@@ -619,14 +619,15 @@ int sigx_fd(void);
  * blocked, or unblocked, as it likes: the drain takes kernel-pending ones
  * too). After a drain that found nothing it stops being readable unless
  * something new arrived; records of other signals never make it readable.
- * The same mask gives the same descriptor; up to 64 masks (at least 32)
- * may have one at once. It is close-on-exec; do not read or close it. It
- * lives as long as the process; in a forked child it keeps its number
- * (the child's own descriptor).
+ * The same mask gives the same descriptor; 64 masks besides `SIGX_ALL`
+ * may have one at once (waits never take their places). It is
+ * close-on-exec; do not read or close it. It lives as long as the
+ * process; in a forked child it keeps its number (the child's own
+ * descriptor).
  *
  * Returns the descriptor (>= 0); SIGX_ERR_ARGUMENT if `mask` is 0;
- * SIGX_ERR_BUSY if 64 other masks have descriptors; SIGX_ERR_SYSTEM (errno
- * set).
+ * SIGX_ERR_BUSY if 64 masks other than it and `SIGX_ALL` have
+ * descriptors; SIGX_ERR_SYSTEM (errno set).
  *
  * Thread-safe. Not async-signal-safe.
  */

@@ -287,7 +287,10 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
 /// the thread's mask set to `sleep_mask` for the call only. A cancellation
 /// point.
 fn sleep_unblocked(mask: u64, epoch: u32, sleep_mask: u64, left: Option<Duration>) {
-    match wake::entry_for(mask, any_queued).ok().flatten() {
+    match wake::entry_for(mask, wake::Use::Sleep, any_queued)
+        .ok()
+        .flatten()
+    {
         Some((i, _)) => wake::sleep_on_entry(i, epoch, || any_queued(mask), sleep_mask, left),
         // No descriptor to be woken through: look again now and then.
         None => {

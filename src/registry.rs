@@ -778,9 +778,10 @@ pub fn note_reraise(sig: Signal) {
 ///
 /// The mask's wake entry (its eventfd) is taken last: an entry is never
 /// removed, so one made for a call that then failed (no descriptor left for
-/// the signalfd or the epoll instance) would stay open and hold one of the
-/// `FD_MASKS` places. The signalfd and the epoll instance come first, and a
-/// failure closes them.
+/// the signalfd or the epoll instance) would stay open for good. The
+/// signalfd and the epoll instance come first, and a failure closes them.
+/// `wake::USER_MASKS` masks besides `SIGX_ALL` may have a descriptor; the
+/// table has room for them whatever waits made entries for.
 pub fn fd_mask(mask: u64) -> Result<i32, Error> {
     if mask == 0 {
         return Err(Error::Argument);
@@ -788,6 +789,11 @@ pub fn fd_mask(mask: u64) -> Result<i32, Error> {
     with_state(|state, _| {
         if let Some(u) = state.user_fds.iter().find(|u| u.mask == mask) {
             return Ok(u.epoll);
+        }
+        // SIGX_ALL (`sigx_fd()`) has a place of its own.
+        let others = state.user_fds.iter().filter(|u| u.mask != u64::MAX).count();
+        if mask != u64::MAX && others >= wake::USER_MASKS {
+            return Err(Error::Busy);
         }
         state.user_fds.try_reserve(1).map_err(|_| Error::NoMemory)?;
         let caught = CAUGHT.load(Ordering::Acquire);
@@ -799,7 +805,7 @@ pub fn fd_mask(mask: u64) -> Result<i32, Error> {
                 return Err(e.into());
             }
         };
-        let eventfd = wake::entry_for(mask, pending::any_queued)
+        let eventfd = wake::entry_for(mask, wake::Use::User, pending::any_queued)
             .map_err(Error::from)
             .and_then(|entry| entry.ok_or(Error::Busy))
             .and_then(|(_, eventfd)| {

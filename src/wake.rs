@@ -29,9 +29,26 @@ mod protocol;
 
 use protocol::{EventCount, FdArm, FdEntry, FdTable, Sys};
 
-/// How many descriptor masks can exist at once (`sigx_fd_mask` promises at
-/// least 32).
-pub const FD_MASKS: usize = 64;
+/// How many masks may have a user descriptor (`sigx_fd_mask`) at once,
+/// besides `SIGX_ALL`: `sigx_fd()`'s has a place of its own, so that it
+/// never fails for want of one.
+pub const USER_MASKS: usize = 64;
+/// How many masks waits may make entries for themselves (a wait that
+/// sleeps with some of its signals blocked sleeps on its mask's eventfd).
+/// A wait that finds no place looks again every few milliseconds instead;
+/// it never takes a place from the user descriptors.
+pub const SLEEP_MASKS: usize = 64;
+/// The table's size: the user masks, `SIGX_ALL`, and the waits' own.
+pub const FD_MASKS: usize = USER_MASKS + 1 + SLEEP_MASKS;
+
+/// Who asks for an entry (see [`entry_for`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// A user descriptor (`sigx_fd_mask`).
+    User,
+    /// A wait that sleeps on the entry.
+    Sleep,
+}
 
 /// The real system calls.
 struct Os;
@@ -184,8 +201,9 @@ impl Drop for Waiter {
     }
 }
 
-/// Serialises appends to the table (and is held across `fork`).
-static FD_LOCK: os::Mutex<()> = os::Mutex::new(());
+/// Serialises appends to the table and counts the entries made for waits
+/// (it is held across `fork`). The registry counts the user descriptors.
+static FD_LOCK: os::Mutex<usize> = os::Mutex::new(0);
 
 /// Before `fork`: hold the append lock, so the child never inherits it held
 /// by a thread it does not have.
@@ -202,16 +220,22 @@ pub fn unlock_after_fork() {
 
 /// The eventfd of the entry for exactly `mask`, creating the entry if
 /// needed. `queued(m)` says whether records of mask `m` wait (to settle a
-/// new entry). `Ok(None)` when the table is full.
-pub fn entry_for(mask: u64, queued: impl Fn(u64) -> bool) -> std::io::Result<Option<(usize, i32)>> {
+/// new entry). `Ok(None)` when a wait asks and [`SLEEP_MASKS`] entries were
+/// made for waits already (the registry keeps user descriptors within
+/// [`USER_MASKS`], so the table always has room for them).
+pub fn entry_for(
+    mask: u64,
+    purpose: Use,
+    queued: impl Fn(u64) -> bool,
+) -> std::io::Result<Option<(usize, i32)>> {
     if let Some(found) = find_entry(mask) {
         return Ok(Some(found));
     }
-    let _appending = FD_LOCK.lock();
+    let mut made_for_waits = FD_LOCK.lock();
     if let Some(i) = FDS.find(mask) {
         return Ok(Some((i, FDS.entries[i].fd.load(Ordering::Relaxed))));
     }
-    if FDS.count.load(Ordering::Relaxed) >= FD_MASKS {
+    if purpose == Use::Sleep && *made_for_waits >= SLEEP_MASKS {
         return Ok(None);
     }
     let fd = os::eventfd()?;
@@ -221,6 +245,9 @@ pub fn entry_for(mask: u64, queued: impl Fn(u64) -> bool) -> std::io::Result<Opt
     };
     // Records queued before the entry existed make it readable.
     FDS.entries[i].arm.settle(&Os, fd, || queued(mask));
+    if purpose == Use::Sleep {
+        *made_for_waits += 1;
+    }
     Ok(Some((i, fd)))
 }
 
