@@ -221,11 +221,12 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
         return Ok(rec);
     }
     let blocked_here = os::blocked_now();
-    // Nothing there, so this wait most likely sleeps. With none of its
-    // signals blocked here it sleeps on the futex: register now rather than
-    // after one more turn of the loop (the epoch is read after registering,
-    // at the top of the loop, as the event count requires).
-    let mut waiter = (reg.mask() & blocked_here == 0).then(Waiter::register);
+    // Nothing there, so a wait that may sleep most likely does. With none of
+    // its signals blocked here it sleeps on the futex: register now rather
+    // than after one more turn of the loop (the epoch is read after
+    // registering, at the top of the loop, as the event count requires).
+    let sleeps_on_futex = deadline != Deadline::Now && reg.mask() & blocked_here == 0;
+    let mut waiter = sleeps_on_futex.then(Waiter::register);
     loop {
         // Read before looking for work, so that a change after the look
         // ends the sleep (futex or, with blocked signals, ppoll).
