@@ -205,8 +205,9 @@ fn remaining(deadline: Deadline) -> Result<Option<Duration>, ()> {
     }
 }
 
-/// How long a wait with blocked signals sleeps at most when the descriptor
-/// table is full and it has no eventfd to be woken through.
+/// How long a wait with blocked signals sleeps at most when it has no
+/// eventfd to be woken through (the entries made for waits are all taken,
+/// `wake::SLEEP_MASKS`, or no descriptor could be had).
 const POLL_WITHOUT_FD: Duration = Duration::from_millis(10);
 
 /// Wait for a record of a signal in `reg.mask()` until `deadline`.
