@@ -218,7 +218,11 @@ const POLL_WITHOUT_FD: Duration = Duration::from_millis(10);
 /// `wake::settle`). The calling thread's signal mask is the same when this
 /// returns as when it was called.
 pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error> {
-    if let Some(rec) = take(reg.mask(), u64::MAX) {
+    // The epoch and the mask of the last look for work. Every record is
+    // published before the epoch moves on, so while both stay as they were
+    // nothing new can be found and the look is not repeated.
+    let mut looked = (wake::epoch(), reg.mask());
+    if let Some(rec) = take(looked.1, u64::MAX) {
         return Ok(rec);
     }
     let blocked_here = os::blocked_now();
@@ -233,8 +237,11 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
         // ends the sleep (futex or, with blocked signals, ppoll).
         let epoch = wake::epoch();
         let mask = reg.mask();
-        if let Some(rec) = take(mask, u64::MAX) {
-            return Ok(rec);
+        if (epoch, mask) != looked {
+            if let Some(rec) = take(mask, u64::MAX) {
+                return Ok(rec);
+            }
+            looked = (epoch, mask);
         }
         let caught = reg.caught(mask);
         let blocked = caught & blocked_here;
@@ -262,9 +269,11 @@ pub fn wait(reg: &impl Registry, deadline: Deadline) -> Result<sigx_info, Error>
             Ok(left) => Some(left.map_or(disposition::RECHECK, |l| l.min(disposition::RECHECK))),
             Err(e) => {
                 // One last look: a record may have arrived during the sleep
-                // that just timed out.
-                if let Some(rec) = take(mask, u64::MAX) {
-                    return Ok(rec);
+                // that just timed out (or since the look above).
+                if wake::epoch() != looked.0 {
+                    if let Some(rec) = take(mask, u64::MAX) {
+                        return Ok(rec);
+                    }
                 }
                 wake::settle(mask, any_queued);
                 return Err(e);
