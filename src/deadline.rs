@@ -196,10 +196,7 @@ pub fn set(sig: Signal, ms: u64) -> Result<(), Error> {
     // The handler looks for repeats only on signals a deadline has used.
     // Set by this thread, at which the timer's signals are directed, before
     // the timer exists (see `handler::DEADLINE_SIGNAL`).
-    if let Some(slot) = usize::try_from(sig.get())
-        .ok()
-        .and_then(|i| handler::SLOTS.get(i))
-    {
+    if let Some(slot) = handler::slot_of(sig.get()) {
         slot.checks
             .fetch_or(handler::DEADLINE_SIGNAL, Ordering::Relaxed);
     }

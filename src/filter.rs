@@ -4,9 +4,9 @@
 //! Each signal's slot has a `checks` word (`handler::Slot::checks`) whose
 //! `SIGX_FROM_*` bits are the filter: none means "no filter" (the default,
 //! and what `SIGX_FROM_ANY` stores), so the handler pays one load and one
-//! branch that is never taken unless a filter (or a deadline) is set. A refused delivery is counted (`delivered` and
-//! `refused`) and nothing else happens: no `seq`, no record, no wake, no
-//! chained handler. Deliveries that waits take from the kernel
+//! branch that is never taken unless a filter (or a deadline) is set. A
+//! refused delivery is counted (`delivered` and `refused`) and nothing else
+//! happens: no `seq`, no record, no wake, no chained handler. Deliveries that waits take from the kernel
 //! (`sigtimedwait`) go through the same decision ([`admits`]).
 //!
 //! The decision reads only the kernel's siginfo and atomics: this process's

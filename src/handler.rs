@@ -204,9 +204,15 @@ fn record(signo: c_int, info: *const libc::siginfo_t, seq: u64) -> sigx_info {
     rec
 }
 
+/// The slot of `signo`, if it is a number sigx can ever install.
+#[inline(always)]
+pub fn slot_of(signo: c_int) -> Option<&'static Slot> {
+    usize::try_from(signo).ok().and_then(|i| SLOTS.get(i))
+}
+
 /// sigx's handler.
 pub extern "C" fn handle(signo: c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
-    let Some(slot) = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i)) else {
+    let Some(slot) = slot_of(signo) else {
         return; // not a number we can ever install: nothing to record
     };
     // Relaxed: 0 needs nothing else; `refuses` fences before it reads what
@@ -318,7 +324,7 @@ fn dropped(slot: &Slot) {
 /// as the handler would).
 pub fn taken_from_kernel(info: &libc::siginfo_t) -> Option<sigx_info> {
     let signo = info.si_signo;
-    let slot = usize::try_from(signo).ok().and_then(|i| SLOTS.get(i))?;
+    let slot = slot_of(signo)?;
     // As in `handle`.
     let checks = slot.checks.load(Ordering::Relaxed);
     if checks != 0 && screened_out(slot, checks, info) {

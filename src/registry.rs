@@ -772,6 +772,9 @@ pub fn note_reraise(sig: Signal) {
     VERIFY.fetch_or(sig.bit(), Ordering::AcqRel);
 }
 
+/// `SIGX_ALL`: every signal, the mask of `sigx_fd()`.
+pub const ALL: u64 = u64::MAX;
+
 /// The descriptor for `mask` (the same one for the same mask), creating
 /// it on first use: an epoll instance holding the mask's eventfd and a
 /// signalfd for the mask's caught signals.
@@ -791,8 +794,8 @@ pub fn fd_mask(mask: u64) -> Result<i32, Error> {
             return Ok(u.epoll);
         }
         // SIGX_ALL (`sigx_fd()`) has a place of its own.
-        let others = state.user_fds.iter().filter(|u| u.mask != u64::MAX).count();
-        if mask != u64::MAX && others >= wake::USER_MASKS {
+        let others = state.user_fds.iter().filter(|u| u.mask != ALL).count();
+        if mask != ALL && others >= wake::USER_MASKS {
             return Err(Error::Busy);
         }
         state.user_fds.try_reserve(1).map_err(|_| Error::NoMemory)?;

@@ -13,7 +13,7 @@ use std::os::raw::c_int;
 /// Thread-safe. Not async-signal-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn sigx_fd() -> c_int {
-    boundary(|| registry::fd_mask(u64::MAX))
+    boundary(|| registry::fd_mask(registry::ALL))
 }
 
 /// A file descriptor for `poll`, `epoll`, `select` and event loops that
